@@ -1,0 +1,1 @@
+"""The parts of ``python -m twingrad demo``, one per subsystem."""

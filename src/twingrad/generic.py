@@ -1,0 +1,197 @@
+"""Math functions that work on floats, Fractions, numpy arrays and engine objects alike.
+
+The rule table is written once with these functions and Python's operators, so the same
+formula runs on a Python float (the scalar engine), a numpy array (the tensor engine), a
+`fractions.Fraction` (exact mode) and an engine object (a Value or Tensor, which is how
+`create_graph=True` builds a graph of the backward pass).
+
+Python's `math` raises where IEEE 754 and PyTorch return a value (`math.exp(1000)`,
+`math.log(0)`, `1.0 / 0.0`); the float paths below return the IEEE result instead.
+
+>>> exp(1000.0), log(0.0), div(1.0, 0.0)
+(inf, -inf, inf)
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+INF = math.inf
+NAN = math.nan
+
+
+class ExactArithmeticError(TypeError):
+    """An op whose result is not rational was asked of an exact (Fraction) number."""
+
+
+def _not_rational(name: str):
+    raise ExactArithmeticError(
+        f"{name} is not a rational function: exact (Fraction) values support only "
+        "+, -, *, /, integer powers, relu, abs and the ops built from them; "
+        "convert to float first"
+    )
+
+
+def _is_float(x) -> bool:
+    # bool and int are promoted to float by the engines before they get here
+    return isinstance(x, float)
+
+
+def exp(x):
+    if _is_float(x):
+        try:
+            return math.exp(x)
+        except OverflowError:
+            return INF
+    if isinstance(x, np.ndarray):
+        return np.exp(x)
+    if isinstance(x, Fraction):
+        _not_rational("exp")
+    return x.exp()
+
+
+def log(x):
+    if _is_float(x):
+        if x > 0.0:
+            return math.log(x)
+        if x == 0.0:
+            return -INF
+        return NAN  # negative or nan
+    if isinstance(x, np.ndarray):
+        return np.log(x)
+    if isinstance(x, Fraction):
+        _not_rational("log")
+    return x.log()
+
+
+def sqrt(x):
+    if _is_float(x):
+        return math.sqrt(x) if x >= 0.0 else NAN
+    if isinstance(x, np.ndarray):
+        return np.sqrt(x)
+    if isinstance(x, Fraction):
+        _not_rational("sqrt")
+    return x.sqrt()
+
+
+def sin(x):
+    if _is_float(x):
+        return math.sin(x) if math.isfinite(x) else NAN
+    if isinstance(x, np.ndarray):
+        return np.sin(x)
+    if isinstance(x, Fraction):
+        _not_rational("sin")
+    return x.sin()
+
+
+def cos(x):
+    if _is_float(x):
+        return math.cos(x) if math.isfinite(x) else NAN
+    if isinstance(x, np.ndarray):
+        return np.cos(x)
+    if isinstance(x, Fraction):
+        _not_rational("cos")
+    return x.cos()
+
+
+def tanh(x):
+    if _is_float(x):
+        return math.tanh(x)
+    if isinstance(x, np.ndarray):
+        return np.tanh(x)
+    if isinstance(x, Fraction):
+        _not_rational("tanh")
+    return x.tanh()
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x), computed so that neither tail overflows."""
+    if _is_float(x):
+        if x >= 0.0:
+            return 1.0 / (1.0 + exp(-x))
+        e = exp(x)
+        return e / (1.0 + e)
+    if isinstance(x, np.ndarray):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    if isinstance(x, Fraction):
+        _not_rational("sigmoid")
+    return x.sigmoid()
+
+
+def relu(x):
+    if _is_float(x):
+        return 0.0 if x <= 0.0 else x  # nan stays nan, as in PyTorch
+    if isinstance(x, Fraction):
+        return x if x > 0 else Fraction(0)
+    if isinstance(x, np.ndarray):
+        if x.dtype == object:
+            return np.where(x > 0, x, Fraction(0))
+        return np.where(x <= 0, np.zeros((), x.dtype), x)
+    return x.relu()
+
+
+def sign(x):
+    """-1, 0 or 1 with the type of x (0 at 0, as PyTorch's abs backward uses)."""
+    if _is_float(x):
+        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else x * 0.0)
+    if isinstance(x, Fraction):
+        return Fraction((x > 0) - (x < 0))
+    if isinstance(x, np.ndarray):
+        if x.dtype == object:
+            return np.array([Fraction((v > 0) - (v < 0)) for v in x.flat], dtype=object).reshape(
+                x.shape
+            )
+        return np.sign(x)
+    return x.sign()
+
+
+def div(a, b):
+    """a / b with IEEE 754 results for a zero divisor on floats."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if isinstance(a, Fraction) and isinstance(b, Fraction | int):
+            raise ZeroDivisionError("division by zero in exact (Fraction) arithmetic") from None
+        a = float(a)
+        if a == 0.0 or a != a:
+            return NAN
+        return math.copysign(INF, a) * math.copysign(1.0, float(b))
+
+
+def power(a, b):
+    """a ** b with IEEE 754 / PyTorch results where Python raises or goes complex."""
+    if _is_float(a) or _is_float(b):
+        a, b = float(a), float(b)
+        integral = math.isfinite(b) and b == math.floor(b)
+        if a < 0.0 and math.isfinite(b) and not integral:
+            return NAN  # a real power of a negative base is undefined
+        odd = integral and int(b) % 2 == 1
+        try:
+            return a**b
+        except ZeroDivisionError:  # 0.0 ** negative
+            return math.copysign(INF, a) if odd else INF
+        except OverflowError:
+            return -INF if a < 0.0 and odd else INF
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        if isinstance(b, Fraction) and b.denominator != 1:
+            _not_rational("a non-integer power")
+        try:
+            return Fraction(a) ** int(b)
+        except ZeroDivisionError:
+            raise ZeroDivisionError(
+                "zero to a negative power in exact (Fraction) arithmetic"
+            ) from None
+    return a**b
+
+
+def where(condition, x, y):
+    """x where condition holds, else y (a conditional for floats, np.where for arrays)."""
+    if isinstance(condition, bool | np.bool_):
+        return x if condition else y
+    if isinstance(condition, np.ndarray):
+        return np.where(condition, x, y)
+    return condition.where(x, y)

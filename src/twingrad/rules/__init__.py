@@ -1,0 +1,14 @@
+"""THE derivative table: every primitive op of every engine, written once.
+
+The scalar engine, the tensor engine, the bridge, the walkthroughs and the drawings all read
+their ops from `RULES`, so they cannot disagree about what an op is or what its derivative is.
+
+>>> from twingrad.rules import RULES
+>>> print(RULES["tanh"].formula(0))
+d(tanh(x))/dx = 1 - tanh(x)^2
+"""
+
+from twingrad.rules import elementwise as _elementwise  # noqa: F401  (registers its rules)
+from twingrad.rules.core import RULES, Rule, lookup, register
+
+__all__ = ["RULES", "Rule", "lookup", "register"]

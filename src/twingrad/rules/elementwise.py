@@ -1,0 +1,154 @@
+"""Elementwise ops: one line of calculus per argument.
+
+Each entry reads like a page of a calculus book: the op, then for each argument its local
+derivative as code, as text and as LaTeX. The code uses only operators and the functions in
+`twingrad.generic`, so it runs unchanged on floats, Fractions, numpy arrays, Values and
+Tensors. Constants are the ints 0 and 1 so that exact (Fraction) results stay exact.
+
+Subgradient conventions follow PyTorch: relu'(0) = 0, abs'(0) = 0, a ** 0 has derivative 0,
+and d(a ** b)/db is 0 where a == 0 and b >= 0.
+"""
+
+from __future__ import annotations
+
+from twingrad import generic as g
+from twingrad.rules.core import Rule, register
+
+
+def elementwise(name, expr, latex, args, forward, *grads, rational=True, params=(), variadic=False):
+    """Register an elementwise rule; ``grads`` holds (derivative, text, LaTeX) per argument."""
+    return register(
+        Rule(
+            name=name,
+            expr=expr,
+            latex=latex,
+            args=args,
+            forward=forward,
+            derivatives=tuple(d for d, _, _ in grads),
+            derivative_text=tuple(t for _, t, _ in grads),
+            derivative_latex=tuple(tex for _, _, tex in grads),
+            rational=rational,
+            params=params,
+            variadic=variadic,
+        )
+    )
+
+
+ADD = elementwise(
+    "add", "a + b", "a + b", ("a", "b"),
+    lambda a, b: a + b,
+    (lambda out, a, b: 1, "1", "1"),
+    (lambda out, a, b: 1, "1", "1"),
+)  # fmt: skip
+
+ADD_N = elementwise(
+    "add_n", "x_1 + ... + x_n", r"\sum_i x_i", ("x_i",),
+    lambda *xs: sum(xs[1:], xs[0]),
+    (lambda out, xi: 1, "1", "1"),
+    variadic=True,
+)  # fmt: skip
+
+SUB = elementwise(
+    "sub", "a - b", "a - b", ("a", "b"),
+    lambda a, b: a - b,
+    (lambda out, a, b: 1, "1", "1"),
+    (lambda out, a, b: -1, "-1", "-1"),
+)  # fmt: skip
+
+MUL = elementwise(
+    "mul", "a * b", r"a \cdot b", ("a", "b"),
+    lambda a, b: a * b,
+    (lambda out, a, b: b, "b", "b"),
+    (lambda out, a, b: a, "a", "a"),
+)  # fmt: skip
+
+DIV = elementwise(
+    "div", "a / b", r"\frac{a}{b}", ("a", "b"),
+    g.div,
+    (lambda out, a, b: g.div(1, b), "1/b", r"\frac{1}{b}"),
+    (lambda out, a, b: -g.div(a, b * b), "-a/b^2", r"-\frac{a}{b^2}"),
+)  # fmt: skip
+
+NEG = elementwise(
+    "neg", "-x", "-x", ("x",),
+    lambda x: -x,
+    (lambda out, x: -1, "-1", "-1"),
+)  # fmt: skip
+
+POW = elementwise(
+    "pow", "x ** c", "x^{c}", ("x",),
+    lambda x, c: g.power(x, c),
+    (lambda out, x, c: 0 if c == 0 else c * g.power(x, c - 1), "c * x^(c-1)", r"c\,x^{c-1}"),
+    params=("c",),
+)  # fmt: skip
+
+POW_VAR = elementwise(
+    "pow_var", "a ** b", "a^{b}", ("a", "b"),
+    g.power,
+    (lambda out, a, b: g.where(b == 0, 0, b * g.power(a, b - 1)), "b * a^(b-1)", r"b\,a^{b-1}"),
+    (lambda out, a, b: g.where((a == 0) & (b >= 0), 0, out * g.log(a)),
+     "a^b * log(a)", r"a^{b} \ln a"),
+    rational=False,
+)  # fmt: skip
+
+ABS = elementwise(
+    "abs", "|x|", r"\lvert x \rvert", ("x",),
+    abs,
+    (lambda out, x: g.sign(x), "sign(x)", r"\operatorname{sign}(x)"),
+)  # fmt: skip
+
+RELU = elementwise(
+    "relu", "relu(x)", r"\max(x, 0)", ("x",),
+    g.relu,
+    (lambda out, x: out > 0, "1 if x > 0 else 0", r"[x > 0]"),
+)  # fmt: skip
+
+EXP = elementwise(
+    "exp", "exp(x)", "e^{x}", ("x",),
+    g.exp,
+    (lambda out, x: out, "exp(x)", "e^{x}"),
+    rational=False,
+)  # fmt: skip
+
+LOG = elementwise(
+    "log", "log(x)", r"\ln x", ("x",),
+    g.log,
+    (lambda out, x: g.div(1, x), "1/x", r"\frac{1}{x}"),
+    rational=False,
+)  # fmt: skip
+
+SQRT = elementwise(
+    "sqrt", "sqrt(x)", r"\sqrt{x}", ("x",),
+    g.sqrt,
+    (lambda out, x: g.div(1, 2 * out), "1/(2*sqrt(x))", r"\frac{1}{2\sqrt{x}}"),
+    rational=False,
+)  # fmt: skip
+
+SIN = elementwise(
+    "sin", "sin(x)", r"\sin x", ("x",),
+    g.sin,
+    (lambda out, x: g.cos(x), "cos(x)", r"\cos x"),
+    rational=False,
+)  # fmt: skip
+
+COS = elementwise(
+    "cos", "cos(x)", r"\cos x", ("x",),
+    g.cos,
+    (lambda out, x: -g.sin(x), "-sin(x)", r"-\sin x"),
+    rational=False,
+)  # fmt: skip
+
+TANH = elementwise(
+    "tanh", "tanh(x)", r"\tanh x", ("x",),
+    g.tanh,
+    (lambda out, x: 1 - out * out, "1 - tanh(x)^2", r"1 - \tanh^2 x"),
+    rational=False,
+)  # fmt: skip
+
+SIGMOID = elementwise(
+    "sigmoid", "sigmoid(x)", r"\sigma(x)", ("x",),
+    g.sigmoid,
+    (lambda out, x: out * (1 - out), "sigmoid(x) * (1 - sigmoid(x))",
+     r"\sigma(x)\,(1 - \sigma(x))"),
+    rational=False,
+)  # fmt: skip

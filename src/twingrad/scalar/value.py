@@ -1,0 +1,234 @@
+"""The scalar engine: `Value`, one number and the op that made it.
+
+The reference engine, to be read side by side with micrograd. Every op has the same beats:
+wrap the other operand, look up the op's rule, compute the result from the rule's forward,
+and remember the parents. The local derivatives live in the one rule table
+(`twingrad.rules`), which `backward` reads.
+
+>>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+>>> c = a * b + a
+>>> c.backward()
+>>> a.grad, b.grad
+(-2.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import numbers
+from fractions import Fraction
+
+from twingrad import generic
+from twingrad.graph import new_stamp, topological_order
+from twingrad.rules import RULES
+
+ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"], RULES["neg"]
+POW, POW_VAR, ABS, RELU = RULES["pow"], RULES["pow_var"], RULES["abs"], RULES["relu"]
+EXP, LOG, SQRT, SIN, COS = RULES["exp"], RULES["log"], RULES["sqrt"], RULES["sin"], RULES["cos"]
+TANH, SIGMOID, ADD_N = RULES["tanh"], RULES["sigmoid"], RULES["add_n"]
+
+
+def _as_number(data):
+    """float for every real number but Fractions, which stay exact."""
+    if isinstance(data, Fraction):
+        return data
+    if isinstance(data, numbers.Real):
+        return float(data)
+    if isinstance(data, Value):
+        raise TypeError("Value(...) got a Value; use the Value itself, or Value(v.data)")
+    raise TypeError(f"a Value holds a real number, got {type(data).__name__}: {data!r}")
+
+
+def _zero_like(data):
+    return 0.0 if data.__class__ is float else Fraction(0)
+
+
+class Value:
+    """A scalar that remembers how it was computed, so it can be differentiated.
+
+    ``data`` is a float, or a `fractions.Fraction` for exact arithmetic. ``grad`` holds
+    d(output)/d(self) after ``output.backward()``; every node keeps it, not only leaves.
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_prev", "_params", "_seq", "__weakref__")
+
+    def __init__(self, data, label: str = "", _op=None, _prev: tuple = (), _params=None):
+        if data.__class__ is not float and data.__class__ is not Fraction:
+            data = _as_number(data)
+        self.data = data
+        self.grad = 0.0 if data.__class__ is float else Fraction(0)
+        self.label = label
+        self._op = _op  # the Rule that produced this node, None for a leaf
+        self._prev = _prev  # parents in argument order
+        self._params = _params  # the op's keyword parameters, e.g. {"c": 2} for x ** 2
+        self._seq = new_stamp()  # creation order: parents always come before children
+
+    # -- what a node is -------------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """The name of the op that produced this Value ('' for a leaf)."""
+        return "" if self._op is None else self._op.name
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from, in argument order."""
+        return self._prev
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._op is None
+
+    @property
+    def exact(self) -> bool:
+        """True when this Value holds a Fraction and computes exactly."""
+        return self.data.__class__ is Fraction
+
+    def _wrap(self, other) -> Value:
+        if isinstance(other, Value):
+            return other
+        if self.data.__class__ is Fraction and not isinstance(other, Fraction):
+            other = Fraction(other)  # a constant joins exact arithmetic exactly
+        return Value(other)
+
+    def _unary(self, rule) -> Value:
+        if not rule.rational and self.data.__class__ is Fraction:
+            generic._not_rational(rule.name)
+        return Value(rule.forward(self.data), "", rule, (self,))
+
+    # -- arithmetic -----------------------------------------------------------------
+
+    def __add__(self, other) -> Value:
+        other = other if other.__class__ is Value else self._wrap(other)
+        return Value(ADD.forward(self.data, other.data), "", ADD, (self, other))
+
+    def __sub__(self, other) -> Value:
+        other = other if other.__class__ is Value else self._wrap(other)
+        return Value(SUB.forward(self.data, other.data), "", SUB, (self, other))
+
+    def __mul__(self, other) -> Value:
+        other = other if other.__class__ is Value else self._wrap(other)
+        return Value(MUL.forward(self.data, other.data), "", MUL, (self, other))
+
+    def __truediv__(self, other) -> Value:
+        other = other if other.__class__ is Value else self._wrap(other)
+        return Value(DIV.forward(self.data, other.data), "", DIV, (self, other))
+
+    def __pow__(self, other) -> Value:
+        if isinstance(other, Value):
+            if self.exact or other.exact:
+                generic._not_rational("a ** b with a Value exponent")
+            return Value(POW_VAR.forward(self.data, other.data), "", POW_VAR, (self, other))
+        if not isinstance(other, numbers.Real):
+            raise TypeError(f"a Value can be raised to a number or a Value, not {other!r}")
+        if self.exact and not (isinstance(other, numbers.Rational) or float(other).is_integer()):
+            generic._not_rational(f"a non-integer power (** {other})")
+        if self.exact and not isinstance(other, int):
+            other = int(other)
+        return Value(POW.forward(self.data, other), "", POW, (self,), {"c": other})
+
+    def __neg__(self) -> Value:
+        return Value(NEG.forward(self.data), "", NEG, (self,))
+
+    def __abs__(self) -> Value:
+        return Value(ABS.forward(self.data), "", ABS, (self,))
+
+    def __radd__(self, other) -> Value:
+        return self._wrap(other) + self
+
+    def __rsub__(self, other) -> Value:
+        return self._wrap(other) - self
+
+    def __rmul__(self, other) -> Value:
+        return self._wrap(other) * self
+
+    def __rtruediv__(self, other) -> Value:
+        return self._wrap(other) / self
+
+    def __rpow__(self, other) -> Value:
+        return self._wrap(other) ** self
+
+    @staticmethod
+    def sum(values) -> Value:
+        """x_1 + ... + x_n as one node (Python's ``sum`` builds a chain of n - 1 adds).
+
+        >>> Value.sum([Value(1.0), Value(2.0), 3.0]).data
+        6.0
+        """
+        values = list(values)
+        if not values:
+            raise ValueError("Value.sum() needs at least one value")
+        first = values[0] if isinstance(values[0], Value) else Value(values[0])
+        terms = tuple(v if v.__class__ is Value else first._wrap(v) for v in values)
+        return Value(ADD_N.forward(*(v.data for v in terms)), "", ADD_N, terms)
+
+    # -- functions ------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        return self._unary(EXP)
+
+    def log(self) -> Value:
+        return self._unary(LOG)
+
+    def sqrt(self) -> Value:
+        return self._unary(SQRT)
+
+    def sin(self) -> Value:
+        return self._unary(SIN)
+
+    def cos(self) -> Value:
+        return self._unary(COS)
+
+    def tanh(self) -> Value:
+        return self._unary(TANH)
+
+    def sigmoid(self) -> Value:
+        return self._unary(SIGMOID)
+
+    def relu(self) -> Value:
+        return self._unary(RELU)
+
+    # -- backward -------------------------------------------------------------------
+
+    def backward(self, gradient=None) -> None:
+        """Fill ``.grad`` of every node this Value depends on with d(self)/d(node).
+
+        Leaf gradients accumulate across calls, as in PyTorch; the gradients of
+        intermediate nodes are recomputed by each call. ``gradient`` seeds d(self)/d(self)
+        (default 1).
+        """
+        order = topological_order(self)
+        for node in order:
+            if node._op is not None:
+                node.grad = _zero_like(node.data)
+        if gradient is None:
+            gradient = 1.0 if self.data.__class__ is float else Fraction(1)
+        self.grad += gradient
+        for node in reversed(order):
+            rule = node._op
+            if rule is None:
+                continue
+            grad = node.grad
+            prev = node._prev
+            d = rule.derivatives
+            if len(prev) == 2:
+                a, b = prev
+                a.grad += grad * d[0](node.data, a.data, b.data)
+                b.grad += grad * d[1](node.data, a.data, b.data)
+            elif rule.variadic:
+                for x in prev:
+                    x.grad += grad * d[0](node.data, x.data)
+            elif node._params is None:
+                x = prev[0]
+                x.grad += grad * d[0](node.data, x.data)
+            else:
+                x = prev[0]
+                x.grad += grad * d[0](node.data, x.data, **node._params)
+
+    # -- conversions ----------------------------------------------------------------
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data}, grad={self.grad}{label})"
