@@ -137,7 +137,7 @@ def relu(x):
 def sign(x):
     """-1, 0 or 1 with the type of x (0 at 0, as PyTorch's abs backward uses)."""
     if _is_float(x):
-        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else x * 0.0)
+        return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)  # 0 at nan too, as PyTorch
     if isinstance(x, Fraction):
         return Fraction((x > 0) - (x < 0))
     if isinstance(x, np.ndarray):
@@ -145,7 +145,7 @@ def sign(x):
             return np.array([Fraction((v > 0) - (v < 0)) for v in x.flat], dtype=object).reshape(
                 x.shape
             )
-        return np.sign(x)
+        return np.nan_to_num(np.sign(x), nan=0.0)
     return x.sign()
 
 
@@ -167,8 +167,8 @@ def power(a, b):
     if _is_float(a) or _is_float(b):
         a, b = float(a), float(b)
         integral = math.isfinite(b) and b == math.floor(b)
-        if a < 0.0 and math.isfinite(b) and not integral:
-            return NAN  # a real power of a negative base is undefined
+        if -INF < a < 0.0 and math.isfinite(b) and not integral:
+            return NAN  # undefined for a finite negative base; C's pow(-inf, b) is not
         odd = integral and int(b) % 2 == 1
         try:
             return a**b
@@ -186,6 +186,22 @@ def power(a, b):
                 "zero to a negative power in exact (Fraction) arithmetic"
             ) from None
     return a**b
+
+
+def power_const(x, c):
+    """x ** c for a constant exponent, as PyTorch computes it.
+
+    PyTorch evaluates ``x ** 0.5`` as sqrt(x) and ``x ** -0.5`` as 1/sqrt(x), which differ
+    from C's pow at -0.0 (sqrt(-0.0) is -0.0) and at -inf (nan, not inf or 0).
+
+    >>> power_const(-0.0, -0.5), power(-0.0, -0.5)
+    (-inf, inf)
+    """
+    if c == 0.5:
+        return sqrt(x)
+    if c == -0.5:
+        return div(1, sqrt(x))
+    return power(x, c)
 
 
 def where(condition, x, y):

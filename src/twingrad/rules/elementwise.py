@@ -6,7 +6,7 @@ derivative as code, as text and as LaTeX. The code uses only operators and the f
 Tensors. Constants are the ints 0 and 1 so that exact (Fraction) results stay exact.
 
 Subgradient conventions follow PyTorch: relu'(0) = 0, abs'(0) = 0, a ** 0 has derivative 0,
-and d(a ** b)/db is 0 where a == 0 and b >= 0.
+and d(a ** b)/db is 0 where a == 0 and b >= 0. At nan, relu' is 1 and abs' is 0.
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ NEG = elementwise(
 
 POW = elementwise(
     "pow", "x ** c", "x^{c}", ("x",),
-    lambda x, c: g.power(x, c),
-    (lambda out, x, c: 0 if c == 0 else c * g.power(x, c - 1), "c * x^(c-1)", r"c\,x^{c-1}"),
+    g.power_const,
+    (lambda out, x, c: 0 if c == 0 else c * g.power_const(x, c - 1), "c * x^(c-1)",
+     r"c\,x^{c-1}"),
     params=("c",),
 )  # fmt: skip
 
@@ -100,7 +101,8 @@ ABS = elementwise(
 RELU = elementwise(
     "relu", "relu(x)", r"\max(x, 0)", ("x",),
     g.relu,
-    (lambda out, x: out > 0, "1 if x > 0 else 0", r"[x > 0]"),
+    # out != out: PyTorch lets the gradient through at nan
+    (lambda out, x: (out > 0) | (out != out), "1 if x > 0 else 0", r"[x > 0]"),
 )  # fmt: skip
 
 EXP = elementwise(

@@ -120,7 +120,7 @@ class Value:
             return Value(POW_VAR.forward(self.data, other.data), "", POW_VAR, (self, other))
         if not isinstance(other, numbers.Real):
             raise TypeError(f"a Value can be raised to a number or a Value, not {other!r}")
-        if self.exact and not (isinstance(other, numbers.Rational) or float(other).is_integer()):
+        if self.exact and not (isinstance(other, numbers.Integral) or float(other).is_integer()):
             generic._not_rational(f"a non-integer power (** {other})")
         if self.exact and not isinstance(other, int):
             other = int(other)
