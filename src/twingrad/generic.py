@@ -46,7 +46,7 @@ def exp(x):
             return math.exp(x)
         except OverflowError:
             return INF
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         return np.exp(x)
     if isinstance(x, Fraction):
         _not_rational("exp")
@@ -60,7 +60,7 @@ def log(x):
         if x == 0.0:
             return -INF
         return NAN  # negative or nan
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         return np.log(x)
     if isinstance(x, Fraction):
         _not_rational("log")
@@ -70,7 +70,7 @@ def log(x):
 def sqrt(x):
     if _is_float(x):
         return math.sqrt(x) if x >= 0.0 else NAN
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         return np.sqrt(x)
     if isinstance(x, Fraction):
         _not_rational("sqrt")
@@ -80,7 +80,7 @@ def sqrt(x):
 def sin(x):
     if _is_float(x):
         return math.sin(x) if math.isfinite(x) else NAN
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         return np.sin(x)
     if isinstance(x, Fraction):
         _not_rational("sin")
@@ -90,7 +90,7 @@ def sin(x):
 def cos(x):
     if _is_float(x):
         return math.cos(x) if math.isfinite(x) else NAN
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         return np.cos(x)
     if isinstance(x, Fraction):
         _not_rational("cos")
@@ -100,7 +100,7 @@ def cos(x):
 def tanh(x):
     if _is_float(x):
         return math.tanh(x)
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         return np.tanh(x)
     if isinstance(x, Fraction):
         _not_rational("tanh")
@@ -114,7 +114,7 @@ def sigmoid(x):
             return 1.0 / (1.0 + exp(-x))
         e = exp(x)
         return e / (1.0 + e)
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
     if isinstance(x, Fraction):
@@ -127,7 +127,7 @@ def relu(x):
         return 0.0 if x <= 0.0 else x  # nan stays nan, as in PyTorch
     if isinstance(x, Fraction):
         return x if x > 0 else Fraction(0)
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         if x.dtype == object:
             return np.where(x > 0, x, Fraction(0))
         return np.where(x <= 0, np.zeros((), x.dtype), x)
@@ -140,7 +140,7 @@ def sign(x):
         return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)  # 0 at nan too, as PyTorch
     if isinstance(x, Fraction):
         return Fraction((x > 0) - (x < 0))
-    if isinstance(x, np.ndarray):
+    if isinstance(x, np.ndarray | np.generic):
         if x.dtype == object:
             return np.array([Fraction((v > 0) - (v < 0)) for v in x.flat], dtype=object).reshape(
                 x.shape
@@ -208,6 +208,34 @@ def where(condition, x, y):
     """x where condition holds, else y (a conditional for floats, np.where for arrays)."""
     if isinstance(condition, bool | np.bool_):
         return x if condition else y
-    if isinstance(condition, np.ndarray):
+    if isinstance(condition, np.ndarray | np.generic):
         return np.where(condition, x, y)
     return condition.where(x, y)
+
+
+def broadcast_to(x, shape):
+    """x repeated along new or size-1 axes to ``shape`` (a view for arrays)."""
+    if isinstance(x, np.ndarray | np.generic):
+        return np.broadcast_to(x, shape)
+    return x.expand(shape)
+
+
+def sum_axes(x, axes, keepdims: bool = False):
+    """x summed over ``axes`` (a tuple of non-negative ints)."""
+    if isinstance(x, np.ndarray | np.generic):
+        return x.sum(axis=axes, keepdims=keepdims)
+    return x.sum(dim=axes, keepdim=keepdims)
+
+
+def permute(x, axes):
+    """x with its axes reordered (numpy's transpose, PyTorch's permute)."""
+    if isinstance(x, np.ndarray | np.generic):
+        return x.transpose(axes)
+    return x.permute(*axes)
+
+
+def swap_last(x):
+    """x with its last two axes swapped (a matrix transpose, batched)."""
+    if isinstance(x, np.ndarray | np.generic):
+        return np.swapaxes(x, -1, -2)
+    return x.transpose(-1, -2)

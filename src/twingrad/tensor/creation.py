@@ -1,0 +1,250 @@
+"""Making tensors: `tensor`, `zeros`, `ones`, `arange`, `randn`, ... as in PyTorch.
+
+>>> import twingrad
+>>> twingrad.manual_seed(0)
+>>> twingrad.zeros(2, 3).shape
+twingrad.Size([2, 3])
+>>> twingrad.arange(5)
+tensor([0, 1, 2, 3, 4])
+"""
+
+from __future__ import annotations
+
+import numbers
+from fractions import Fraction
+
+import numpy as np
+
+from twingrad.tensor import dtypes
+from twingrad.tensor.tensor import Tensor
+
+_rng = [np.random.default_rng()]
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generator behind rand, randn, randint, dropout and shuffling."""
+    _rng[0] = np.random.default_rng(seed)
+
+
+def generator() -> np.random.Generator:
+    """The numpy generator that twingrad's random functions draw from."""
+    return _rng[0]
+
+
+def _infer_dtype(data) -> dtypes.dtype:
+    """The dtype PyTorch would give a nested list of Python numbers."""
+    kinds = set()
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, list | tuple):
+            stack.extend(x)
+        elif isinstance(x, Tensor):
+            kinds.add(x.dtype.category + (10 if x.dtype is dtypes.fraction else 0))
+        elif isinstance(x, bool | np.bool_):
+            kinds.add(0)
+        elif isinstance(x, Fraction):
+            kinds.add(12)
+        elif isinstance(x, numbers.Integral):
+            kinds.add(1)
+        elif isinstance(x, numbers.Real):
+            kinds.add(2)
+        else:
+            raise TypeError(
+                f"can't make a tensor from an element of type {type(x).__name__}: {x!r}"
+            )
+    if 12 in kinds:
+        return dtypes.fraction
+    if 2 in kinds:
+        return dtypes.get_default_dtype()
+    if 1 in kinds:
+        return dtypes.int64
+    if 0 in kinds:
+        return dtypes.bool_
+    return dtypes.get_default_dtype()
+
+
+def as_array(data, dtype: dtypes.dtype | None = None) -> np.ndarray:
+    """A fresh numpy array for ``data`` in a dtype twingrad supports."""
+    if isinstance(data, Tensor):
+        array = data._data
+        target = dtype or data.dtype
+    elif isinstance(data, np.ndarray | np.generic):
+        array = np.asarray(data)
+        if dtype is None:
+            target = dtypes.as_dtype(array.dtype)
+        else:
+            target = dtype
+    else:
+        target = dtype or _infer_dtype(data)
+        if isinstance(data, list | tuple):
+            data = [x._data if isinstance(x, Tensor) else x for x in data] if data else data
+            _check_rectangular(data)
+        array = np.array(data, dtype=object if target is dtypes.fraction else None)
+    if target is dtypes.fraction:
+        return _to_fractions(array)
+    if array.dtype == object:
+        array = np.vectorize(float, otypes=[target.numpy])(array) if array.size else array
+    return np.array(array, dtype=target.numpy, copy=True)
+
+
+def _to_fractions(array: np.ndarray) -> np.ndarray:
+    out = np.empty(array.shape, dtype=object)
+    flat = out.reshape(-1)
+    for i, v in enumerate(array.reshape(-1).tolist()):
+        flat[i] = Fraction(v)
+    return out
+
+
+def _check_rectangular(data, path="") -> tuple:
+    """The shape of a nested list, or a ValueError naming where it is ragged."""
+    if not isinstance(data, list | tuple):
+        return ()
+    shapes = [_check_rectangular(x, f"{path}[{i}]") for i, x in enumerate(data)]
+    if shapes and any(s != shapes[0] for s in shapes):
+        i = next(i for i, s in enumerate(shapes) if s != shapes[0])
+        raise ValueError(
+            f"expected a rectangular (non-ragged) nested list: element {path}[0] has shape "
+            f"{list(shapes[0])} but element {path}[{i}] has shape {list(shapes[i])}"
+        )
+    return (len(data), *(shapes[0] if shapes else ()))
+
+
+def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (a number, nested list, array or tensor).
+
+    >>> import twingrad
+    >>> twingrad.tensor([[1, 2], [3, 4]]).dtype
+    twingrad.int64
+    >>> twingrad.tensor(2.5, requires_grad=True)
+    tensor(2.5000, requires_grad=True)
+    """
+    t = Tensor._make(as_array(data, dtypes.as_dtype(dtype) if dtype is not None else None))
+    t.requires_grad = requires_grad
+    return t
+
+
+def _shape(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], list | tuple):
+        size = tuple(size[0])
+    for n in size:
+        if not isinstance(n, numbers.Integral) or n < 0:
+            raise ValueError(f"a size must be non-negative integers, got {tuple(size)}")
+    return tuple(int(n) for n in size)
+
+
+def _filled(fill, size, dtype, requires_grad) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    if d is dtypes.fraction:
+        array = np.full(_shape(size), Fraction(fill), dtype=object)
+    else:
+        array = np.full(_shape(size), fill, dtype=d.numpy)
+    t = Tensor._make(array)
+    t.requires_grad = requires_grad
+    return t
+
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _filled(0, size, dtype, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _filled(1, size, dtype, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Like PyTorch's ``empty``; twingrad fills it with zeros so nothing is undefined."""
+    return _filled(0, size, dtype, requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    if dtype is None:
+        dtype = _infer_dtype(fill_value)
+    return _filled(fill_value, (tuple(size),), dtype, requires_grad)
+
+
+def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return zeros(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def ones_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return ones(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def empty_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
+
+
+def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Values from ``start`` up to (not including) ``end`` every ``step``."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
+    if dtype is None:
+        integral = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+        dtype = dtypes.int64 if integral else dtypes.get_default_dtype()
+    d = dtypes.as_dtype(dtype)
+    t = Tensor._make(np.arange(start, end, step).astype(d.numpy))
+    t.requires_grad = requires_grad
+    return t
+
+
+def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=False) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    t = Tensor._make(np.linspace(start, end, steps).astype(d.numpy))
+    t.requires_grad = requires_grad
+    return t
+
+
+def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    t = Tensor._make(np.eye(n, m, dtype=d.numpy))
+    t.requires_grad = requires_grad
+    return t
+
+
+def _random(array, dtype, requires_grad) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    if not d.is_floating_point or d is dtypes.fraction:
+        raise TypeError(f"random floats need a float dtype, got {d}")
+    t = Tensor._make(array.astype(d.numpy))
+    t.requires_grad = requires_grad
+    return t
+
+
+def rand(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples from [0, 1)."""
+    return _random(_rng[0].random(_shape(size)), dtype, requires_grad)
+
+
+def randn(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples."""
+    return _random(_rng[0].standard_normal(_shape(size)), dtype, requires_grad)
+
+
+def randn_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def rand_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint(low, high=None, size=None, dtype=None, device=None) -> Tensor:
+    """Integers drawn uniformly from [low, high); ``randint(high, size)`` starts at 0."""
+    if size is None:
+        low, high, size = 0, low, high
+    if size is None:
+        raise TypeError("randint() needs a size, e.g. randint(0, 10, (3,))")
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    return Tensor._make(_rng[0].integers(low, high, size=_shape((tuple(size),))).astype(d.numpy))
+
+
+def randperm(n: int, dtype=None) -> Tensor:
+    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
+    return Tensor._make(_rng[0].permutation(n).astype(d.numpy))

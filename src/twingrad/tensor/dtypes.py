@@ -1,0 +1,147 @@
+"""The dtypes a Tensor can hold, and PyTorch's rules for combining them.
+
+>>> import twingrad
+>>> twingrad.float32, twingrad.tensor([1, 2]).dtype, twingrad.tensor([1.0]).dtype
+(twingrad.float32, twingrad.int64, twingrad.float32)
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+
+class dtype:  # noqa: N801  (PyTorch's name)
+    """A tensor element type: a numpy dtype with PyTorch's name and category."""
+
+    __slots__ = ("name", "numpy", "is_floating_point", "category")
+
+    def __init__(self, name: str, numpy_dtype, is_floating_point: bool, category: int):
+        self.name = name
+        self.numpy = np.dtype(numpy_dtype)
+        self.is_floating_point = is_floating_point
+        self.category = category  # bool < integer < floating point (float or exact)
+
+    def __repr__(self) -> str:
+        return f"twingrad.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+bool_ = dtype("bool", np.bool_, False, 0)
+int64 = dtype("int64", np.int64, False, 1)
+float32 = dtype("float32", np.float32, True, 2)
+float64 = dtype("float64", np.float64, True, 2)
+fraction = dtype("fraction", object, True, 2)  # exact rationals: numpy arrays of Fractions
+
+ALL = (bool_, int64, float32, float64, fraction)
+_BY_NUMPY = {d.numpy: d for d in ALL}
+_NAMES = {d.name: d for d in ALL}
+_NAMES.update({"bool_": bool_, "long": int64, "float": float32, "double": float64})
+
+_default = [float32]
+
+
+def _by_name(name: str) -> dtype:
+    return _NAMES[name]
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of tensors made from Python floats (float32 unless changed)."""
+    return _default[0]
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Set the dtype of tensors made from Python floats: float32 or float64.
+
+    >>> import twingrad
+    >>> twingrad.set_default_dtype(twingrad.float64)
+    >>> twingrad.tensor([1.5]).dtype
+    twingrad.float64
+    >>> twingrad.set_default_dtype(twingrad.float32)
+    """
+    d = as_dtype(d)
+    if d not in (float32, float64):
+        raise TypeError(f"the default dtype must be float32 or float64, got {d}")
+    _default[0] = d
+
+
+def as_dtype(d) -> dtype:
+    """A twingrad dtype from a twingrad dtype, a numpy dtype, a Python type or a name."""
+    if isinstance(d, dtype):
+        return d
+    if d is float:
+        return get_default_dtype()
+    if d is int:
+        return int64
+    if d is bool:
+        return bool_
+    if d is Fraction:
+        return fraction
+    if isinstance(d, str) and d in _NAMES:
+        return _NAMES[d]
+    try:
+        nd = np.dtype(d)
+    except TypeError:
+        nd = None
+    if nd is not None:
+        if nd in _BY_NUMPY:
+            return _BY_NUMPY[nd]
+        if nd.kind in "iu":
+            return int64
+    supported = ", ".join(x.name for x in ALL)
+    raise TypeError(f"dtype {d!r} is not supported by twingrad (supported: {supported})")
+
+
+def of_array(array: np.ndarray) -> dtype:
+    """The twingrad dtype of a numpy array that twingrad holds."""
+    return _BY_NUMPY[array.dtype]
+
+
+def promote(*operands) -> dtype:
+    """The dtype of an elementwise result, by PyTorch's type promotion.
+
+    Tensors with dimensions decide first, then 0-d tensors, then Python numbers; a later
+    group only matters when it brings a higher category (bool < int < float), and a
+    Python float alone gives the default dtype.
+    """
+    from twingrad.tensor.tensor import Tensor
+
+    best = None  # (category, priority, dtype)
+    for x in operands:
+        if isinstance(x, Tensor):
+            d = x.dtype
+            priority = 2 if x._data.ndim else 1
+        elif isinstance(x, bool | np.bool_):
+            d, priority = bool_, 0
+        elif isinstance(x, int | np.integer):
+            d, priority = int64, 0
+        elif isinstance(x, Fraction):
+            d, priority = fraction, 0
+        elif isinstance(x, float | np.floating):
+            d, priority = get_default_dtype(), 0
+        else:
+            continue
+        if best is None:
+            best = (d.category, priority, d)
+            continue
+        category, best_priority, best_dtype = best
+        if d.category > category or (d.category == category and priority > best_priority):
+            best = (d.category, priority, d)
+        elif d.category == category and priority == best_priority and d is not best_dtype:
+            best = (category, priority, _wider(best_dtype, d))
+    return best[2] if best else get_default_dtype()
+
+
+def _wider(a: dtype, b: dtype) -> dtype:
+    if fraction in (a, b):
+        other = b if a is fraction else a
+        if other.is_floating_point:
+            raise TypeError(
+                f"cannot combine exact (fraction) and {other.name} tensors: convert one "
+                "with .to(twingrad.fraction) or .to(twingrad.float64) first"
+            )
+        return fraction
+    return float64 if float64 in (a, b) else a

@@ -1,0 +1,361 @@
+"""Elementwise tensor ops: arithmetic, math functions, comparisons and in-place updates.
+
+Every differentiable op here is a rule of the table (`twingrad.rules.elementwise`), the
+same rule the scalar engine runs; this file adds what tensors need around it: PyTorch's
+type promotion, broadcasting with errors that name both shapes, and in-place variants.
+
+>>> import twingrad
+>>> a = twingrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> b = (a * 2 + 1).exp().log()
+>>> b.sum().backward()
+>>> a.grad
+tensor([2., 2., 2.])
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from twingrad import generic
+from twingrad.rules import RULES
+from twingrad.tensor import dtypes
+from twingrad.tensor.autograd import apply
+
+
+def _tensor_class():
+    from twingrad.tensor.tensor import Tensor
+
+    return Tensor
+
+
+def operand(x, dtype: dtypes.dtype):
+    """``x`` as a Tensor of ``dtype``: Python numbers become constants, other dtypes cast."""
+    Tensor = _tensor_class()
+    if isinstance(x, Tensor):
+        return x if x.dtype is dtype else x.to(dtype)
+    if dtype is dtypes.fraction:
+        return Tensor._make(np.array(Fraction(x), dtype=object))
+    if isinstance(x, np.ndarray | list | tuple):
+        from twingrad.tensor.creation import tensor
+
+        return tensor(x, dtype=dtype)
+    return Tensor._make(np.array(x, dtype=dtype.numpy))
+
+
+def broadcast_shapes(*shapes) -> tuple:
+    """The shape that ``shapes`` broadcast to, or PyTorch's error naming the mismatch."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        pass
+    a, b = shapes[0], shapes[1]
+    for i in range(1, max(len(a), len(b)) + 1):
+        m = a[-i] if i <= len(a) else 1
+        n = b[-i] if i <= len(b) else 1
+        if m != n and m != 1 and n != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({m}) must match the size of tensor b ({n}) at "
+                f"non-singleton dimension {max(len(a), len(b)) - i} (shapes {tuple(a)} "
+                f"and {tuple(b)} cannot be broadcast together)"
+            )
+    raise RuntimeError(f"shapes {[tuple(s) for s in shapes]} cannot be broadcast together")
+
+
+def _check_exact(rule, *tensors) -> None:
+    if not rule.rational and any(t.dtype is dtypes.fraction for t in tensors):
+        generic._not_rational(rule.name)
+
+
+def binary(rule, a, b, float_result: bool = False):
+    """Run a two-argument elementwise rule with PyTorch's promotion and broadcasting."""
+    Tensor = _tensor_class()
+    if (
+        isinstance(a, Tensor)
+        and isinstance(b, Tensor)
+        and a._data.dtype is b._data.dtype
+        and (not float_result or a.dtype.is_floating_point)
+    ):
+        ta, tb = a, b
+    else:
+        d = dtypes.promote(a, b)
+        if float_result and not d.is_floating_point:
+            d = dtypes.get_default_dtype()
+        ta, tb = operand(a, d), operand(b, d)
+    if ta._data.shape != tb._data.shape:
+        broadcast_shapes(ta._data.shape, tb._data.shape)
+    if ta._data.dtype == object:
+        _check_exact(rule, ta, tb)
+    return apply(rule, ta, tb)
+
+
+def unary(rule, x, float_result: bool = True, **params):
+    """Run a one-argument elementwise rule; integer input becomes the default float dtype."""
+    if float_result and not x.dtype.is_floating_point:
+        x = x.to(dtypes.get_default_dtype())
+    if x._data.dtype == object:
+        _check_exact(rule, x)
+    return apply(rule, x, **params)
+
+
+def compare(op, a, b):
+    """A comparison: a bool tensor, outside the graph."""
+    Tensor = _tensor_class()
+    d = dtypes.promote(a, b)
+    ta, tb = operand(a, d), operand(b, d)
+    broadcast_shapes(ta._data.shape, tb._data.shape)
+    return Tensor._make(np.asarray(op(ta._data, tb._data), dtype=np.bool_))
+
+
+ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"], RULES["neg"]
+POW, POW_VAR, ABS, RELU = RULES["pow"], RULES["pow_var"], RULES["abs"], RULES["relu"]
+EXP, LOG, SQRT, SIN, COS = RULES["exp"], RULES["log"], RULES["sqrt"], RULES["sin"], RULES["cos"]
+TANH, SIGMOID = RULES["tanh"], RULES["sigmoid"]
+
+
+def add(input, other, alpha=1):
+    return binary(ADD, input, other if alpha == 1 else other * alpha)
+
+
+def sub(input, other, alpha=1):
+    return binary(SUB, input, other if alpha == 1 else other * alpha)
+
+
+def mul(input, other):
+    return binary(MUL, input, other)
+
+
+def div(input, other):
+    return binary(DIV, input, other, float_result=True)
+
+
+def pow(input, exponent):  # noqa: A001  (PyTorch's name)
+    """``input ** exponent``; a Python number exponent is a constant of the rule."""
+    Tensor = _tensor_class()
+    if isinstance(exponent, Tensor):
+        return binary(POW_VAR, input, exponent)
+    if not isinstance(input, Tensor):
+        return binary(POW_VAR, input, exponent)
+    if input.dtype is dtypes.fraction:
+        if not float(exponent).is_integer():
+            generic._not_rational(f"a non-integer power (** {exponent})")
+        exponent = int(exponent)
+    elif not input.dtype.is_floating_point and isinstance(exponent, float):
+        input = input.to(dtypes.get_default_dtype())
+    return apply(POW, input, c=exponent)
+
+
+def neg(input):
+    return apply(NEG, input)
+
+
+def abs(input):  # noqa: A001  (PyTorch's name)
+    return apply(ABS, input)
+
+
+def relu(input):
+    return apply(RELU, input)
+
+
+def exp(input):
+    return unary(EXP, input)
+
+
+def log(input):
+    return unary(LOG, input)
+
+
+def sqrt(input):
+    return unary(SQRT, input)
+
+
+def sin(input):
+    return unary(SIN, input)
+
+
+def cos(input):
+    return unary(COS, input)
+
+
+def tanh(input):
+    return unary(TANH, input)
+
+
+def sigmoid(input):
+    return unary(SIGMOID, input)
+
+
+class ElementwiseOps:
+    """Tensor methods for elementwise ops (mixed into `Tensor`)."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        return binary(ADD, self, other)
+
+    def __radd__(self, other):
+        return binary(ADD, other, self)
+
+    def __sub__(self, other):
+        return binary(SUB, self, other)
+
+    def __rsub__(self, other):
+        return binary(SUB, other, self)
+
+    def __mul__(self, other):
+        return binary(MUL, self, other)
+
+    def __rmul__(self, other):
+        return binary(MUL, other, self)
+
+    def __truediv__(self, other):
+        return binary(DIV, self, other, float_result=True)
+
+    def __rtruediv__(self, other):
+        return binary(DIV, other, self, float_result=True)
+
+    def __pow__(self, exponent):
+        return pow(self, exponent)
+
+    def __rpow__(self, base):
+        return binary(POW_VAR, base, self)
+
+    def __neg__(self):
+        return apply(NEG, self)
+
+    def __abs__(self):
+        return apply(ABS, self)
+
+    def add(self, other, alpha=1):
+        return add(self, other, alpha)
+
+    def sub(self, other, alpha=1):
+        return sub(self, other, alpha)
+
+    def mul(self, other):
+        return binary(MUL, self, other)
+
+    def div(self, other):
+        return binary(DIV, self, other, float_result=True)
+
+    def pow(self, exponent):
+        return pow(self, exponent)
+
+    def neg(self):
+        return apply(NEG, self)
+
+    def abs(self):
+        return apply(ABS, self)
+
+    def relu(self):
+        return apply(RELU, self)
+
+    def exp(self):
+        return unary(EXP, self)
+
+    def log(self):
+        return unary(LOG, self)
+
+    def sqrt(self):
+        return unary(SQRT, self)
+
+    def sin(self):
+        return unary(SIN, self)
+
+    def cos(self):
+        return unary(COS, self)
+
+    def tanh(self):
+        return unary(TANH, self)
+
+    def sigmoid(self):
+        return unary(SIGMOID, self)
+
+    # -- comparisons (no gradient) --------------------------------------------------
+
+    def __eq__(self, other):
+        return compare(np.equal, self, other)
+
+    def __ne__(self, other):
+        return compare(np.not_equal, self, other)
+
+    def __lt__(self, other):
+        return compare(np.less, self, other)
+
+    def __le__(self, other):
+        return compare(np.less_equal, self, other)
+
+    def __gt__(self, other):
+        return compare(np.greater, self, other)
+
+    def __ge__(self, other):
+        return compare(np.greater_equal, self, other)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __and__(self, other):
+        return compare(np.logical_and, self, other)
+
+    def __or__(self, other):
+        return compare(np.logical_or, self, other)
+
+    def __xor__(self, other):
+        return compare(np.logical_xor, self, other)
+
+    def __invert__(self):
+        if self.dtype is not dtypes.bool_:
+            raise TypeError(f"~ is defined for bool tensors here, got {self.dtype}")
+        return _tensor_class()._make(~self._data)
+
+    def logical_not(self):
+        return _tensor_class()._make(np.logical_not(self._data))
+
+    def sign(self):
+        """-1, 0 or 1 per element (its gradient is zero, so it is outside the graph)."""
+        return _tensor_class()._make(np.asarray(generic.sign(self._data)))
+
+    # -- in place ---------------------------------------------------------------------
+
+    def add_(self, other, alpha=1):
+        return self._inplace(add(self, other, alpha))
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(sub(self, other, alpha))
+
+    def mul_(self, other):
+        return self._inplace(binary(MUL, self, other))
+
+    def div_(self, other):
+        return self._inplace(binary(DIV, self, other, float_result=True))
+
+    def pow_(self, exponent):
+        return self._inplace(pow(self, exponent))
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        """Set every element to ``value`` (a number or a one-element tensor)."""
+        Tensor = _tensor_class()
+        if isinstance(value, Tensor) and value.requires_grad:
+            return self._inplace(value.expand(self.shape).to(self.dtype) * 1)
+        value = value.item() if isinstance(value, Tensor) else value
+        if self.dtype is dtypes.fraction:
+            value = Fraction(value)
+        return self._inplace(Tensor._make(np.full(self.shape, value, dtype=self._data.dtype)))
+
+    def copy_(self, src):
+        """Copy ``src`` (broadcast to this shape) into this tensor; gradients flow to src."""
+        Tensor = _tensor_class()
+        if not isinstance(src, Tensor):
+            from twingrad.tensor.creation import tensor
+
+            src = tensor(src, dtype=self.dtype)
+        broadcast_shapes(src.shape, self.shape)
+        return self._inplace(src.expand(self.shape).to(self.dtype).clone())

@@ -1,0 +1,81 @@
+"""Autograd entry points beyond ``Tensor.backward``: ``twingrad.autograd.grad``.
+
+>>> import twingrad
+>>> x = twingrad.tensor(3.0, requires_grad=True)
+>>> (g,) = twingrad.autograd.grad(x**3, x, create_graph=True)
+>>> g, twingrad.autograd.grad(g, x)[0]
+(tensor(27., grad_fn=<MulBackward0>), tensor(18.))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from twingrad.tensor.autograd import run_backward
+
+
+def grad_seed(output, gradient, create_graph: bool):
+    """The gradient that starts a backward pass from ``output``, checked."""
+    from twingrad.tensor.tensor import Tensor
+
+    if not output.requires_grad:
+        raise RuntimeError(
+            "element 0 of tensors does not require grad and does not have a grad_fn: "
+            "nothing it was computed from has requires_grad=True"
+        )
+    if gradient is None:
+        if output.numel() != 1:
+            raise RuntimeError(
+                "grad can be implicitly created only for scalar outputs; this output has "
+                f"shape {tuple(output.shape)}: pass backward(gradient=...) of that shape"
+            )
+        seed = np.ones(output._data.shape, dtype=output._data.dtype)
+        if output._data.dtype == object:
+            from fractions import Fraction
+
+            seed = np.full(output._data.shape, Fraction(1), dtype=object)
+    else:
+        if not isinstance(gradient, Tensor):
+            from twingrad.tensor.creation import tensor
+
+            gradient = tensor(gradient, dtype=output.dtype)
+        if gradient.shape != output.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output has shape {tuple(gradient.shape)} and "
+                f"output has shape {tuple(output.shape)}"
+            )
+        if create_graph:
+            return gradient
+        seed = gradient._data.astype(output._data.dtype, copy=False)
+    return Tensor._make(seed) if create_graph else seed
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False):  # fmt: skip
+    """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``."""
+    from twingrad.tensor.tensor import Tensor
+
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    seeds = [grad_seed(o, g, create_graph) for o, g in zip(outputs, grad_outputs)]
+    results = run_backward(outputs, seeds, retain_graph, create_graph, inputs)
+    out = []
+    for i, x in enumerate(inputs):
+        g = results.get(x)
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"input {i} was not used to compute the outputs; pass allow_unused=True "
+                    "to get None for it"
+                )
+            out.append(None)
+        elif isinstance(g, Tensor):
+            out.append(g)
+        else:
+            out.append(Tensor._make(np.array(g, dtype=x.dtype.numpy, copy=True)))
+    return tuple(out)
