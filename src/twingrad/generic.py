@@ -164,7 +164,9 @@ def div(a, b):
 
 def power(a, b):
     """a ** b with IEEE 754 / PyTorch results where Python raises or goes complex."""
-    if _is_float(a) or _is_float(b):
+    # only two plain numbers take the float path; an array or engine object with a float
+    # exponent (x ** 2.0) is left to its own ** below
+    if (_is_float(a) or _is_float(b)) and isinstance(a, int | float) and isinstance(b, int | float):
         a, b = float(a), float(b)
         integral = math.isfinite(b) and b == math.floor(b)
         if -INF < a < 0.0 and math.isfinite(b) and not integral:
