@@ -1,5 +1,19 @@
-"""The bridge between the engines and the checks that they are right: gradcheck."""
+"""The bridge between the engines, and the checks that they are right.
 
+`scalarize` rebuilds a tensor graph as scalar Values, `compare` and `check` prove that both
+engines give the same gradients, and `gradcheck` compares either with finite differences.
+"""
+
+from twingrad.bridge.compare import Report, check, compare
 from twingrad.bridge.gradcheck import gradcheck
+from twingrad.bridge.scalarize import Scalarized, UnsupportedOpError, scalarize
 
-__all__ = ["gradcheck"]
+__all__ = [
+    "Report",
+    "Scalarized",
+    "UnsupportedOpError",
+    "check",
+    "compare",
+    "gradcheck",
+    "scalarize",
+]

@@ -1,0 +1,179 @@
+"""How each tensor op is rebuilt from scalar Values: one replay per rule of the table.
+
+A replay receives the node being replayed and, for each of its inputs, a numpy object array
+of Values with the input's shape; it returns the object array of Values of the output. It
+uses only the scalar engine's ops: a matmul becomes sums of products, a broadcast reuses one
+Value in several places, a reduction becomes an n-ary sum, a softmax becomes exps, a sum and
+divisions, an index becomes references to the chosen Values. The scalar engine's backward
+then applies the plain chain rule to that graph.
+
+Each replay also states how far, in float64 ulps, the tensor engine may differ from it:
+elementwise ops run the same rule on the same numbers (a few ulps for numpy's vectorized
+transcendental functions); a reduction or a product over ``n`` terms may round differently
+in each of its ``n`` additions (numpy sums pairwise, the replay in order).
+
+>>> import twingrad
+>>> from twingrad.bridge.replay import REPLAYS
+>>> sorted(REPLAYS)[:4]
+['abs', 'add', 'add_n', 'cos']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from twingrad.scalar import Value
+
+
+@dataclass(frozen=True)
+class Replay:
+    """How to rebuild one op from Values, and its float64 agreement bound in ulps."""
+
+    build: Callable  # (node, *value_arrays, **params) -> value array
+    ulps: Callable  # (node) -> the op's own bound in ulps
+
+
+REPLAYS: dict[str, Replay] = {}
+
+
+def replay(*names: str, ulps=lambda node: 4):
+    """Register ``fn`` as the replay of the rules ``names``."""
+
+    def register(fn):
+        for name in names:
+            if name in REPLAYS:
+                raise ValueError(f"a replay for {name!r} is already registered")
+            REPLAYS[name] = Replay(fn, ulps if callable(ulps) else (lambda node, u=ulps: u))
+        return fn
+
+    return register
+
+
+def values(shape, fill) -> np.ndarray:
+    """An object array of ``shape`` filled by ``fill(index)``."""
+    out = np.empty(shape, dtype=object)
+    for index in np.ndindex(*shape):
+        out[index] = fill(index)
+    return out
+
+
+def as_array(x) -> np.ndarray:
+    """Make sure a numpy object op result is an array (0-d results come back bare)."""
+    if isinstance(x, np.ndarray):
+        return x
+    out = np.empty((), dtype=object)
+    out[()] = x
+    return out
+
+
+def constant(x, like=None) -> Value:
+    """A Value for a number that is not differentiated (exact when ``like`` is exact)."""
+    if isinstance(like, Value) and like.exact and not isinstance(x, Fraction):
+        x = Fraction(x)
+    return Value(x)
+
+
+def vsum(items) -> Value:
+    """One n-ary sum node (a single term is used as it is)."""
+    items = list(items)
+    return items[0] if len(items) == 1 else Value.sum(items)
+
+
+def reduce_last(array: np.ndarray, fn) -> np.ndarray:
+    """Apply ``fn`` (a list of Values -> Value) along the last axis."""
+    out = np.empty(array.shape[:-1], dtype=object)
+    for index in np.ndindex(*out.shape):
+        out[index] = fn(list(array[index]))
+    return out
+
+
+def reduce_dims(array: np.ndarray, dim, keepdim: bool, fn) -> np.ndarray:
+    """Apply ``fn`` over the axes ``dim`` (None: all), keeping them as size 1 if asked."""
+    axes = tuple(range(array.ndim)) if dim is None else tuple(dim)
+    rest = [a for a in range(array.ndim) if a not in axes]
+    moved = array.transpose(rest + list(axes))
+    flat = moved.reshape(moved.shape[: len(rest)] + (-1,))
+    out = reduce_last(flat, fn)
+    if keepdim:
+        shape = [1 if a in axes else n for a, n in enumerate(array.shape)]
+        out = out.reshape(shape)
+    return out
+
+
+def _reduction_length(node) -> int:
+    x = node._prev[0]
+    dim = node._params.get("dim")
+    if dim is None:
+        return max(x.numel(), 1)
+    return int(np.prod([x.shape[d] for d in dim])) or 1
+
+
+# -- elementwise: the same scalar op per element ----------------------------------------
+
+
+def _elementwise(method: str):
+    fn = np.frompyfunc(getattr(Value, method), 1, 1)
+    return lambda node, x: as_array(fn(x))
+
+
+replay("add")(lambda node, a, b: as_array(a + b))
+replay("sub")(lambda node, a, b: as_array(a - b))
+replay("mul")(lambda node, a, b: as_array(a * b))
+replay("div")(lambda node, a, b: as_array(a / b))
+replay("neg")(lambda node, x: as_array(-x))
+replay("abs")(lambda node, x: as_array(np.frompyfunc(abs, 1, 1)(x)))
+replay("pow")(lambda node, x, c: as_array(np.frompyfunc(lambda v: v**c, 1, 1)(x)))
+replay("pow_var")(lambda node, a, b: as_array(np.frompyfunc(lambda u, v: u**v, 2, 1)(a, b)))
+for _name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"):
+    replay(_name)(_elementwise(_name))
+
+
+@replay("add_n", ulps=lambda node: len(node._prev) + 1)
+def _add_n(node, *xs):
+    xs = np.broadcast_arrays(*xs)
+    return as_array(np.frompyfunc(lambda *vs: Value.sum(vs), len(xs), 1)(*xs))
+
+
+# -- structure: the same Values, rearranged --------------------------------------------
+
+
+replay("reshape", ulps=0)(lambda node, x, shape: x.reshape(shape))
+replay("expand", ulps=0)(lambda node, x, shape: np.broadcast_to(x, shape))
+replay("permute", ulps=0)(lambda node, x, dims: x.transpose(dims))
+replay("clone", ulps=0)(lambda node, x: x)
+replay("to_dtype", ulps=0)(lambda node, x, dtype: x)
+
+
+# -- reductions: n-ary sums -------------------------------------------------------------
+
+
+@replay("sum", ulps=lambda node: _reduction_length(node) + 1)
+def _sum(node, x, dim=None, keepdim=False):
+    return reduce_dims(x, dim, keepdim, vsum)
+
+
+@replay("mean", ulps=lambda node: _reduction_length(node) + 2)
+def _mean(node, x, dim=None, keepdim=False):
+    n = _reduction_length(node)
+    return reduce_dims(x, dim, keepdim, lambda vs: vsum(vs) / n)
+
+
+# -- matmul: sums of products -----------------------------------------------------------
+
+
+@replay("matmul", ulps=lambda node: 2 * node._prev[0].shape[-1] + 2)
+def _matmul(node, a, b):
+    a2 = a.reshape((1, a.shape[0])) if a.ndim == 1 else a
+    b2 = b.reshape((b.shape[0], 1)) if b.ndim == 1 else b
+    # (..., n, k, 1) * (..., 1, k, m) -> products over k, then one sum per (n, m)
+    products = a2[..., :, :, None] * b2[..., None, :, :]
+    out = reduce_last(np.moveaxis(products, -2, -1), vsum)
+    if a.ndim == 1:
+        out = out[..., 0, :]
+    if b.ndim == 1:
+        out = out[..., 0]
+    return as_array(out)
