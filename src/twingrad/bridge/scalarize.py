@@ -7,7 +7,7 @@
 >>> s = scalarize((w @ x).sum())
 >>> s.output.data, s.node_count
 (-2.0, 13)
->>> s.backward()
+>>> root = s.backward()
 >>> [[v.grad for v in row] for row in s.leaf_values(w)]
 [[1.0, -1.0], [1.0, -1.0]]
 """
