@@ -1,4 +1,4 @@
-"""Tensor-only rules: reductions, shape changes and matmul.
+"""Tensor-only rules: shape changes, indexing and matmul (reductions: `rules.reduce`).
 
 A structural rule gives each argument's vector-Jacobian product directly: the gradient of
 the input, given the gradient of the output. They are written with `twingrad.generic`
@@ -30,48 +30,6 @@ def structural(name, expr, latex, args, forward, *vjps, rational=True, params=()
             variadic=variadic,
         )
     )
-
-
-def _unreduce(grad, x, dim, keepdim):
-    """The gradient of a reduction spread back over the reduced axes."""
-    if dim is None:
-        return g.broadcast_to(grad.reshape((1,) * x.ndim), x.shape)
-    if not keepdim:
-        kept = list(x.shape)
-        for d in dim:
-            kept[d] = 1
-        grad = grad.reshape(tuple(kept))
-    return g.broadcast_to(grad, x.shape)
-
-
-def _count(x, dim) -> int:
-    if dim is None:
-        return int(np.prod(x.shape, dtype=np.int64))
-    return int(np.prod([x.shape[d] for d in dim], dtype=np.int64))
-
-
-SUM = structural(
-    "sum", "sum(x, dim)", r"\sum_{dim} x", ("x",),
-    lambda x, dim=None, keepdim=False: np.sum(x, axis=dim, keepdims=keepdim),
-    (lambda grad, out, x, dim=None, keepdim=False: _unreduce(grad, x, dim, keepdim),
-     "grad_x = grad_out broadcast back over dim", r"\bar{x} = \bar{y}\ \text{broadcast}"),
-    params=("dim", "keepdim"),
-)  # fmt: skip
-
-MEAN = structural(
-    "mean", "mean(x, dim)", r"\frac{1}{n}\sum_{dim} x", ("x",),
-    lambda x, dim=None, keepdim=False: _mean(x, dim, keepdim),
-    (lambda grad, out, x, dim=None, keepdim=False: _unreduce(grad, x, dim, keepdim)
-     / _count(x, dim),
-     "grad_x = grad_out / n broadcast back over dim", r"\bar{x} = \bar{y} / n"),
-    params=("dim", "keepdim"),
-)  # fmt: skip
-
-
-def _mean(x, dim, keepdim):
-    if x.dtype == object:
-        return np.sum(x, axis=dim, keepdims=keepdim) / _count(x, dim)
-    return np.mean(x, axis=dim, keepdims=keepdim)
 
 
 RESHAPE = structural(
