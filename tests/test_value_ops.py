@@ -188,6 +188,16 @@ def test_the_rules_the_value_ops_use_carry_text_and_latex_formulas():
     assert RULES["mul"].formula_latex(0) == r"\frac{\partial (a \cdot b)}{\partial a} = b"
 
 
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+def test_value_sum_of_n_terms_gives_each_term_gradient_one(n):
+    # two terms is the case a binary fast path can mistake for a binary op
+    xs = [Value(float(k)) for k in range(1, n + 1)]
+    total = Value.sum(xs)
+    total.backward()
+    assert total.data == n * (n + 1) / 2
+    assert [x.grad for x in xs] == [1.0] * n
+
+
 def test_value_sum_of_nothing_is_a_value_error():
     with pytest.raises(ValueError, match="at least one"):
         Value.sum([])
