@@ -23,7 +23,7 @@ import numpy as np
 
 from twingrad.bridge.replay import REPLAYS
 from twingrad.bridge.scalarize import scalarize
-from twingrad.graph import topological_order
+from twingrad.graph import reachable, topological_order
 
 
 @dataclass
@@ -117,18 +117,66 @@ def ulps_bound(output) -> float:
     return max(total, 1.0)
 
 
-def ulp_distance(a: np.ndarray, b: np.ndarray, dtype) -> np.ndarray:
-    """|a - b| in units in the last place of ``dtype`` at the larger of |a| and |b|.
+def error_scales(outputs: np.ndarray, seeds: list) -> tuple[dict, dict]:
+    """Condition-aware magnitudes for the forward values and the gradients of a Value graph.
 
-    The unit is floored at 2**-20 of the array's largest magnitude, so a gradient that
-    cancels to nearly zero is not reported as billions of ulps off.
+    Rounding errors propagate like first-order perturbations, so the error a float engine
+    may make in a quantity is a few ulps of the sum of the magnitudes it was built from, not
+    of the (possibly cancelled) quantity itself: for a forward value, ``|v| + sum_i |d_i| *
+    scale(parent_i)``; for a gradient, ``sum over uses of |upstream scale| * |d_i|``. These
+    are the units in which `compare` counts ulps.
     """
+    order = topological_order_of(outputs)
+    forward: dict = {}
+    for node in order:
+        rule = node._op
+        scale = abs(float(node.data))
+        if rule is not None:
+            for p, d in _local_derivatives(node):
+                scale += abs(float(d)) * forward[p]
+        forward[node] = scale
+    backward: dict = {node: 0.0 for node in order}
+    for out, seed in zip(outputs.reshape(-1), seeds):
+        backward[out] += abs(float(seed))
+    for node in reversed(order):
+        if node._op is None or backward[node] == 0.0:
+            continue
+        for p, d in _local_derivatives(node):
+            backward[p] += backward[node] * abs(float(d))
+    return forward, backward
+
+
+def topological_order_of(outputs: np.ndarray) -> list:
+    nodes = set()
+    for v in outputs.reshape(-1):
+        nodes.update(reachable(v))
+    return sorted(nodes, key=lambda n: n._seq)
+
+
+def _local_derivatives(node):
+    rule, params = node._op, node._params or {}
+    prev = node._prev
+    args = [p.data for p in prev]
+    with np.errstate(all="ignore"):
+        for i, p in enumerate(prev):
+            if rule.variadic:
+                d = rule.derivatives[0](node.data, args[i], **params)
+            else:
+                fn = rule.derivatives[i]
+                if fn is None:
+                    continue
+                d = fn(node.data, *args, **params)
+            d = float(d)
+            yield p, (d if d == d else 0.0)
+
+
+def ulp_distance(a: np.ndarray, b: np.ndarray, scale: np.ndarray, dtype) -> np.ndarray:
+    """|a - b| in units in the last place of ``dtype`` at each element's error ``scale``."""
     a = a.astype(np.float64)
     b = b.astype(np.float64)
     both_nan = np.isnan(a) & np.isnan(b)
     same_inf = np.isinf(a) & (a == b)
-    scale = np.max(np.abs(np.where(np.isfinite(b), b, 0)), initial=0.0) * 2.0**-20
-    magnitude = np.maximum(np.maximum(np.abs(a), np.abs(b)), scale)
+    magnitude = np.maximum(np.maximum(np.abs(np.nan_to_num(a)), np.abs(np.nan_to_num(b))), scale)
     unit = np.spacing(magnitude.astype(dtype)).astype(np.float64)
     unit = np.where(unit > 0, unit, np.finfo(dtype).tiny)
     with np.errstate(invalid="ignore"):
@@ -170,14 +218,26 @@ def compare(output, exact: bool | None = None, gradient=None, names=None, model=
     tensor_grads = tensor_grad(output, s.leaves, grad_outputs=seed, retain_graph=True,
                                allow_unused=True)  # fmt: skip
     s.backward(None if seed is None else seed._data)
+    seeds = [1] * s.outputs.size if seed is None else seed._data.reshape(-1).tolist()
+    forward_scale, grad_scale = error_scales(s.outputs, seeds)
 
-    rows = []
-    forward = _row("output", output._data, _data_of(s.outputs), output._data.dtype)
-    rows.append(forward)
+    def scales(values: np.ndarray, table: dict) -> np.ndarray:
+        return np.array([table.get(v, 0.0) for v in values.reshape(-1)]).reshape(values.shape)
+
+    rows = [
+        _row(
+            "output",
+            output._data,
+            _data_of(s.outputs),
+            scales(s.outputs, forward_scale),
+            output._data.dtype,
+        )  # fmt: skip
+    ]
     for leaf, g in zip(s.leaves, tensor_grads):
         ours = np.zeros(leaf._data.shape, dtype=leaf._data.dtype) if g is None else g._data
-        scalar = _grad_of(s.leaf_values(leaf))
-        rows.append(_row(s.names[id(leaf)], ours, scalar, leaf._data.dtype))
+        values = s.leaf_values(leaf)
+        rows.append(_row(s.names[id(leaf)], ours, _grad_of(values),
+                         scales(values, grad_scale), leaf._data.dtype))  # fmt: skip
     bound = ulps if ulps is not None else ulps_bound(output)
     return Report(rows=rows, exact=exact, ulps_bound=bound, node_count=s.node_count)
 
@@ -190,7 +250,7 @@ def _grad_of(values: np.ndarray) -> np.ndarray:
     return np.vectorize(lambda v: v.grad, otypes=[object])(values) if values.size else values
 
 
-def _row(name: str, tensor_side: np.ndarray, scalar_side: np.ndarray, dtype) -> LeafReport:
+def _row(name: str, tensor_side, scalar_side, scale, dtype) -> LeafReport:
     shape = tuple(tensor_side.shape)
     if tensor_side.size == 0:
         return LeafReport(name, shape, 0.0, 0.0, 0.0, True, (), None, None)
@@ -200,11 +260,11 @@ def _row(name: str, tensor_side: np.ndarray, scalar_side: np.ndarray, dtype) -> 
     if np.dtype(dtype).kind == "O":
         t64 = np.array([float(x) for x in flat_t.tolist()])
         s64 = np.array([float(x) for x in flat_s.tolist()])
-        ulp = ulp_distance(t64, s64, np.float64)
+        ulp = ulp_distance(t64, s64, scale.reshape(-1), np.float64)
     else:
         t64 = flat_t.astype(np.float64)
         s64 = np.array([float(x) for x in flat_s.tolist()])
-        ulp = ulp_distance(t64, s64, dtype)
+        ulp = ulp_distance(t64, s64, scale.reshape(-1), dtype)
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = np.where(equal_mask, 0.0, np.abs(t64 - s64))
         rel = diff / np.maximum(np.abs(s64), np.finfo(np.float64).tiny)

@@ -111,24 +111,42 @@ def _reduction_length(node) -> int:
     return int(np.prod([x.shape[d] for d in dim])) or 1
 
 
-# -- elementwise: the same scalar op per element ----------------------------------------
+# -- elementwise: the same rule per element --------------------------------------------
 
 
-def _elementwise(method: str):
-    fn = np.frompyfunc(getattr(Value, method), 1, 1)
-    return lambda node, x: as_array(fn(x))
+def elementwise(node, *inputs, **params) -> np.ndarray:
+    """One Value per element, made by the node's own rule from the broadcast inputs.
+
+    The forward values come from the rule's forward run by numpy on the inputs' values, so
+    a transcendental function rounds exactly as in the tensor engine; the backward is the
+    scalar engine's, through the rule's local derivatives, element by element.
+    """
+    rule = node._op
+    arrays = np.broadcast_arrays(*inputs)
+    exact = any(v.exact for a in arrays for v in a.reshape(-1)[:1])
+    data = [_data_array(a, exact) for a in arrays]
+    with np.errstate(all="ignore"):
+        out = np.asarray(rule.forward(*data, **params))
+    result = np.empty(out.shape, dtype=object)
+    for index in np.ndindex(*out.shape):
+        parents = tuple(a[index] for a in arrays)
+        result[index] = Value(_number(out[index]), "", rule, parents, params or None)
+    return result
 
 
-replay("add")(lambda node, a, b: as_array(a + b))
-replay("sub")(lambda node, a, b: as_array(a - b))
-replay("mul")(lambda node, a, b: as_array(a * b))
-replay("div")(lambda node, a, b: as_array(a / b))
-replay("neg")(lambda node, x: as_array(-x))
-replay("abs")(lambda node, x: as_array(np.frompyfunc(abs, 1, 1)(x)))
-replay("pow")(lambda node, x, c: as_array(np.frompyfunc(lambda v: v**c, 1, 1)(x)))
-replay("pow_var")(lambda node, a, b: as_array(np.frompyfunc(lambda u, v: u**v, 2, 1)(a, b)))
-for _name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"):
-    replay(_name)(_elementwise(_name))
+def _data_array(values: np.ndarray, exact: bool) -> np.ndarray:
+    if exact:
+        return np.vectorize(lambda v: v.data, otypes=[object])(values)
+    return np.vectorize(lambda v: v.data, otypes=[np.float64])(values)
+
+
+def _number(x):
+    return x if isinstance(x, Fraction) else float(x)
+
+
+for _name in ("add", "sub", "mul", "div", "neg", "abs", "pow", "pow_var", "exp", "log", "sqrt",
+              "sin", "cos", "tanh", "sigmoid", "relu"):  # fmt: skip
+    replay(_name)(elementwise)
 
 
 @replay("add_n", ulps=lambda node: len(node._prev) + 1)
@@ -164,7 +182,7 @@ def _mean(node, x, dim=None, keepdim=False):
 # -- matmul: sums of products -----------------------------------------------------------
 
 
-@replay("matmul", ulps=lambda node: 2 * node._prev[0].shape[-1] + 2)
+@replay("matmul", ulps=lambda node: node._prev[0].numel() + node._prev[1].numel() + 2)
 def _matmul(node, a, b):
     a2 = a.reshape((1, a.shape[0])) if a.ndim == 1 else a
     b2 = b.reshape((b.shape[0], 1)) if b.ndim == 1 else b
