@@ -45,11 +45,12 @@ def topological_order(root) -> list:
     ['a', 'mul', 'add']
     """
     nodes = reachable(root)
-    nodes.sort(key=_stamp)
+    nodes.sort(key=stamp)
     return nodes
 
 
-_stamp = operator.attrgetter("_seq")
+stamp = operator.attrgetter("_seq")
+"""A node's creation stamp: the sort key of `topological_order`."""
 
 
 class _GradMode(threading.local):

@@ -18,7 +18,7 @@ import numbers
 from fractions import Fraction
 
 from twingrad import generic
-from twingrad.graph import new_stamp, topological_order
+from twingrad.graph import new_stamp, stamp
 from twingrad.rules import RULES
 
 ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"], RULES["neg"]
@@ -38,8 +38,65 @@ def _as_number(data):
     raise TypeError(f"a Value holds a real number, got {type(data).__name__}: {data!r}")
 
 
+_FRACTION_ZERO = Fraction(0)  # immutable, so every exact node can share it
+
+
 def _zero_like(data):
-    return 0.0 if data.__class__ is float else Fraction(0)
+    return 0.0 if data.__class__ is float else _FRACTION_ZERO
+
+
+_new_object = object.__new__
+
+
+def _result(data, rule, a, b=None, params=None, terms=()) -> Value:
+    """The Value an op returns, with parents ``a`` (and ``b``), or ``terms`` for an n-ary op.
+
+    Ops make nearly every node of a graph, so this is the engine's hot path: it fills the
+    slots of a bare object, without the checks of ``Value(...)`` and without a tuple of
+    parents to build and take apart.
+    """
+    node = _new_object(Value)
+    if data.__class__ is float:
+        node.grad = 0.0
+    else:
+        data = _as_number(data)
+        node.grad = _zero_like(data)
+    node.data = data
+    node.label = ""
+    node._op = rule
+    node._a = a
+    node._b = b
+    node._terms = terms
+    node._params = params
+    node._seq = new_stamp()
+    return node
+
+
+def _topological_order(root: Value) -> list[Value]:
+    """`twingrad.graph.topological_order` for Values, reading the parent slots directly.
+
+    The generic walk reads parents through ``_prev``, which builds a tuple per node; this
+    is the same walk and the same order (by creation stamp) without them.
+    """
+    visited = {root}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        a = node._a
+        if a is None:
+            for parent in node._terms:
+                if parent not in visited:
+                    visited.add(parent)
+                    stack.append(parent)
+            continue
+        if a not in visited:
+            visited.add(a)
+            stack.append(a)
+        b = node._b
+        if b is not None and b not in visited:
+            visited.add(b)
+            stack.append(b)
+    return sorted(visited, key=stamp)
 
 
 class Value:
@@ -49,16 +106,29 @@ class Value:
     d(output)/d(self) after ``output.backward()``; every node keeps it, not only leaves.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_prev", "_params", "_seq", "__weakref__")
+    # A node's parents, in argument order, are ``_a`` and ``_b`` for ops of one or two
+    # arguments (None where absent), and the tuple ``_terms`` for any other. A tuple per
+    # node would double the objects that Python's cyclic garbage collector tracks and
+    # scans while a graph is built: that collector was a third of the forward pass.
+    __slots__ = (
+        "data", "grad", "label", "_op", "_a", "_b", "_terms", "_params", "_seq", "__weakref__"
+    )  # fmt: skip
 
     def __init__(self, data, label: str = "", _op=None, _prev: tuple = (), _params=None):
         if data.__class__ is not float and data.__class__ is not Fraction:
             data = _as_number(data)
         self.data = data
-        self.grad = 0.0 if data.__class__ is float else Fraction(0)
+        self.grad = 0.0 if data.__class__ is float else _FRACTION_ZERO
         self.label = label
         self._op = _op  # the Rule that produced this node, None for a leaf
-        self._prev = _prev  # parents in argument order
+        self._a = self._b = None
+        self._terms = ()
+        if _op is None or _op.variadic or not 1 <= len(_prev) <= 2:
+            self._terms = tuple(_prev)
+        elif len(_prev) == 2:
+            self._a, self._b = _prev
+        else:
+            self._a = _prev[0]
         self._params = _params  # the op's keyword parameters, e.g. {"c": 2} for x ** 2
         self._seq = new_stamp()  # creation order: parents always come before children
 
@@ -73,6 +143,15 @@ class Value:
     def parents(self) -> tuple[Value, ...]:
         """The Values this one was computed from, in argument order."""
         return self._prev
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        # the parents as `twingrad.graph` reads them from any engine's nodes
+        if self._b is not None:
+            return (self._a, self._b)
+        if self._a is not None:
+            return (self._a,)
+        return self._terms
 
     @property
     def is_leaf(self) -> bool:
@@ -93,44 +172,44 @@ class Value:
     def _unary(self, rule) -> Value:
         if not rule.rational and self.data.__class__ is Fraction:
             generic._not_rational(rule.name)
-        return Value(rule.forward(self.data), "", rule, (self,))
+        return _result(rule.forward(self.data), rule, self)
 
     # -- arithmetic -----------------------------------------------------------------
 
     def __add__(self, other) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
-        return Value(ADD.forward(self.data, other.data), "", ADD, (self, other))
+        return _result(ADD.forward(self.data, other.data), ADD, self, other)
 
     def __sub__(self, other) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
-        return Value(SUB.forward(self.data, other.data), "", SUB, (self, other))
+        return _result(SUB.forward(self.data, other.data), SUB, self, other)
 
     def __mul__(self, other) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
-        return Value(MUL.forward(self.data, other.data), "", MUL, (self, other))
+        return _result(MUL.forward(self.data, other.data), MUL, self, other)
 
     def __truediv__(self, other) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
-        return Value(DIV.forward(self.data, other.data), "", DIV, (self, other))
+        return _result(DIV.forward(self.data, other.data), DIV, self, other)
 
     def __pow__(self, other) -> Value:
         if isinstance(other, Value):
             if self.exact or other.exact:
                 generic._not_rational("a ** b with a Value exponent")
-            return Value(POW_VAR.forward(self.data, other.data), "", POW_VAR, (self, other))
+            return _result(POW_VAR.forward(self.data, other.data), POW_VAR, self, other)
         if not isinstance(other, numbers.Real):
             raise TypeError(f"a Value can be raised to a number or a Value, not {other!r}")
         if self.exact and not (isinstance(other, numbers.Integral) or float(other).is_integer()):
             generic._not_rational(f"a non-integer power (** {other})")
         if self.exact and not isinstance(other, int):
             other = int(other)
-        return Value(POW.forward(self.data, other), "", POW, (self,), {"c": other})
+        return _result(POW.forward(self.data, other), POW, self, params={"c": other})
 
     def __neg__(self) -> Value:
-        return Value(NEG.forward(self.data), "", NEG, (self,))
+        return _result(NEG.forward(self.data), NEG, self)
 
     def __abs__(self) -> Value:
-        return Value(ABS.forward(self.data), "", ABS, (self,))
+        return _result(ABS.forward(self.data), ABS, self)
 
     def __radd__(self, other) -> Value:
         return self._wrap(other) + self
@@ -154,12 +233,13 @@ class Value:
         >>> Value.sum([Value(1.0), Value(2.0), 3.0]).data
         6.0
         """
-        values = list(values)
-        if not values:
+        terms = tuple(values)
+        if not terms:
             raise ValueError("Value.sum() needs at least one value")
-        first = values[0] if isinstance(values[0], Value) else Value(values[0])
-        terms = tuple(v if v.__class__ is Value else first._wrap(v) for v in values)
-        return Value(ADD_N.forward(*(v.data for v in terms)), "", ADD_N, terms)
+        if not all(v.__class__ is Value for v in terms):
+            first = terms[0] if isinstance(terms[0], Value) else Value(terms[0])
+            terms = tuple(v if v.__class__ is Value else first._wrap(v) for v in terms)
+        return _result(ADD_N.forward(*[v.data for v in terms]), ADD_N, None, terms=terms)
 
     # -- functions ------------------------------------------------------------------
 
@@ -196,10 +276,10 @@ class Value:
         intermediate nodes are recomputed by each call. ``gradient`` seeds d(self)/d(self)
         (default 1).
         """
-        order = topological_order(self)
+        order = _topological_order(self)
         for node in order:
             if node._op is not None:
-                node.grad = _zero_like(node.data)
+                node.grad = 0.0 if node.data.__class__ is float else _FRACTION_ZERO
         if gradient is None:
             gradient = 1.0 if self.data.__class__ is float else Fraction(1)
         self.grad += gradient
@@ -208,21 +288,28 @@ class Value:
             if rule is None:
                 continue
             grad = node.grad
-            prev = node._prev
+            out = node.data
             d = rule.derivatives
-            if len(prev) == 2:
-                a, b = prev
-                a.grad += grad * d[0](node.data, a.data, b.data)
-                b.grad += grad * d[1](node.data, a.data, b.data)
-            elif rule.variadic:
-                for x in prev:
-                    x.grad += grad * d[0](node.data, x.data)
+            a = node._a
+            b = node._b
+            if b is not None:
+                x, y = a.data, b.data
+                a.grad += grad * d[0](out, x, y)
+                b.grad += grad * d[1](out, x, y)
+            elif a is None and rule.variadic:
+                d = d[0]
+                for t in node._terms:
+                    t.grad += grad * d(out, t.data)
+            elif a is None:  # three arguments or more, e.g. where(condition, x, y)
+                args = [t.data for t in node._terms]
+                params = node._params or {}
+                for t, dt in zip(node._terms, d):
+                    if dt is not None:
+                        t.grad += grad * dt(out, *args, **params)
             elif node._params is None:
-                x = prev[0]
-                x.grad += grad * d[0](node.data, x.data)
+                a.grad += grad * d[0](out, a.data)
             else:
-                x = prev[0]
-                x.grad += grad * d[0](node.data, x.data, **node._params)
+                a.grad += grad * d[0](out, a.data, **node._params)
 
     # -- conversions ----------------------------------------------------------------
 

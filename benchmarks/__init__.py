@@ -1,0 +1,1 @@
+"""Speed benchmarks, side by side with micrograd and PyTorch: ``python -m benchmarks.run``."""
