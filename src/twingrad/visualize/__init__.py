@@ -1,0 +1,11 @@
+"""Pictures and step-by-step tables of the graphs behind Values and Tensors.
+
+`draw` returns a `Drawing` that shows itself in Jupyter (SVG) and saves as SVG, PNG or DOT;
+`walkthrough` returns the backward pass as a table, one row per chain-rule step.
+"""
+
+from twingrad.visualize.draw import draw
+from twingrad.visualize.drawing import Drawing
+from twingrad.visualize.render import RendererNotFound, RenderError, find_renderers
+
+__all__ = ["Drawing", "RenderError", "RendererNotFound", "draw", "find_renderers"]

@@ -1,0 +1,81 @@
+"""How numbers, arrays, shapes and ops read in drawings and walkthroughs.
+
+>>> number(2.0), number(1e-7), number(float("nan"))
+('2.0000', '1.000e-07', 'nan')
+>>> preview([[1.0, 2.0], [3.0, 4.0]])
+'[1, 2, 3, ...]'
+>>> shape_text((4, 3)), shape_text(())
+('(4, 3)', '()')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+
+PREVIEW = 3  # values shown in a tensor node: enough to recognise, short enough to read
+
+
+def number(x) -> str:
+    """A scalar as micrograd prints it (4 decimals), in scientific notation when tiny or
+    huge, and exactly when it is a Fraction."""
+    if isinstance(x, Fraction):
+        return str(x)
+    if isinstance(x, bool | np.bool_):
+        return str(int(x))
+    x = float(x)
+    if not math.isfinite(x):
+        return str(x)
+    if x == 0 or 1e-3 <= abs(x) < 1e5:
+        return f"{x:.4f}"
+    return f"{x:.3e}"
+
+
+def short(x) -> str:
+    """A scalar in at most 4 significant digits (for previews)."""
+    if isinstance(x, Fraction):
+        return str(x)
+    return f"{float(x):.4g}"
+
+
+def preview(data, k: int = PREVIEW) -> str:
+    """The first ``k`` values of an array, flattened: ``[0.1, -2, 3.5, ...]``."""
+    array = np.asarray(data)
+    if array.ndim == 0:
+        return short(array.item())
+    flat = array.reshape(-1)
+    head = ", ".join(short(v) for v in flat[:k].tolist())
+    return f"[{head}, ...]" if flat.size > k else f"[{head}]"
+
+
+def shape_text(shape) -> str:
+    """A shape as a tuple: ``(4, 3)``, ``(3,)``, ``()``."""
+    return str(tuple(int(s) for s in shape))
+
+
+def param_text(value) -> str:
+    if isinstance(value, type):
+        return value.__name__
+    if isinstance(value, np.dtype):
+        return str(value)
+    return repr(value)
+
+
+def op_text(rule, params) -> str:
+    """The op with its parameters filled in: ``x ** 2``, ``sum(x, dim=(1,))``."""
+    text = rule.expr
+    rest = []
+    for name, value in (params or {}).items():
+        if value is None or value is False:
+            continue
+        pattern = rf"\b{re.escape(name)}\b"
+        if re.search(pattern, text):
+            text = re.sub(pattern, lambda _m, v=value: param_text(v), text)
+        else:
+            rest.append(f"{name}={param_text(value)}")
+    if rest:
+        text += " [" + ", ".join(rest) + "]"
+    return text
