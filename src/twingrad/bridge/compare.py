@@ -121,19 +121,20 @@ def error_scales(outputs: np.ndarray, seeds: list) -> tuple[dict, dict]:
     """Condition-aware magnitudes for the forward values and the gradients of a Value graph.
 
     Rounding errors propagate like first-order perturbations, so the error a float engine
-    may make in a quantity is a few ulps of the sum of the magnitudes it was built from, not
-    of the (possibly cancelled) quantity itself: for a forward value, ``|v| + sum_i |d_i| *
-    scale(parent_i)``; for a gradient, ``sum over uses of |upstream scale| * |d_i|``. These
-    are the units in which `compare` counts ulps.
+    may make in a quantity is a few ulps of the magnitudes it was built from, not of the
+    (possibly cancelled) quantity itself. Forward: ``S(v) = |v| + sum_i |d_i| S(parent_i)``.
+    Backward: a gradient collects, from each use, ``S(upstream) * |d_i|`` plus the error of
+    the local derivative itself, ``|upstream| * |d_i| * k``, where ``k`` is the relative
+    error scale of the values ``d_i`` is computed from (``S(v) / |v|``, capped at 2**20).
+    These are the units in which `compare` counts ulps.
     """
     order = topological_order_of(outputs)
     forward: dict = {}
     for node in order:
-        rule = node._op
         scale = abs(float(node.data))
-        if rule is not None:
+        if node._op is not None:
             for p, d in _local_derivatives(node):
-                scale += abs(float(d)) * forward[p]
+                scale += abs(d) * forward[p]
         forward[node] = scale
     backward: dict = {node: 0.0 for node in order}
     for out, seed in zip(outputs.reshape(-1), seeds):
@@ -141,9 +142,19 @@ def error_scales(outputs: np.ndarray, seeds: list) -> tuple[dict, dict]:
     for node in reversed(order):
         if node._op is None or backward[node] == 0.0:
             continue
+        upstream = abs(float(node.grad))
+        kappa = max(_relative_scale(q, forward) for q in (node, *node._prev))
         for p, d in _local_derivatives(node):
-            backward[p] += backward[node] * abs(float(d))
+            own = 0.0 if abs(d) in (0.0, 1.0) else upstream * abs(d) * kappa
+            backward[p] += backward[node] * abs(d) + own
     return forward, backward
+
+
+def _relative_scale(v, forward: dict) -> float:
+    magnitude = abs(float(v.data))
+    if magnitude == 0.0 or magnitude != magnitude:
+        return 1.0
+    return min(forward[v] / magnitude, 2.0**20)
 
 
 def topological_order_of(outputs: np.ndarray) -> list:

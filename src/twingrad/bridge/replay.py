@@ -194,3 +194,195 @@ def _matmul(node, a, b):
     if b.ndim == 1:
         out = out[..., 0]
     return as_array(out)
+
+
+# -- more reductions: products, extremes, statistics, softmax ----------------------------
+
+
+def _product(vs):
+    out = vs[0]
+    for v in vs[1:]:
+        out = out * v
+    return out
+
+
+replay("prod", ulps=lambda node: 2 * _reduction_length(node) + 1)(
+    lambda node, x, dim=None, keepdim=False: reduce_dims(x, dim, keepdim, _product)
+)
+
+
+def _is_nan(v: Value) -> bool:
+    return v.data != v.data
+
+
+def _tied_extremes(vs, largest: bool):
+    """The Values equal to the max (min) of ``vs``; the nan ones if there are any."""
+    nans = [v for v in vs if _is_nan(v)]
+    if nans:
+        return nans
+    best = max(v.data for v in vs) if largest else min(v.data for v in vs)
+    return [v for v in vs if v.data == best]
+
+
+def _share(ties):
+    # each tied element gets an equal share of the gradient, as PyTorch's amax/amin
+    return ties[0] if len(ties) == 1 else vsum(ties) / len(ties)
+
+
+replay("amax", ulps=lambda node: _reduction_length(node) + 2)(
+    lambda node, x, dim=None, keepdim=False: reduce_dims(
+        x, dim, keepdim, lambda vs: _share(_tied_extremes(vs, True))
+    )
+)
+replay("amin", ulps=lambda node: _reduction_length(node) + 2)(
+    lambda node, x, dim=None, keepdim=False: reduce_dims(
+        x, dim, keepdim, lambda vs: _share(_tied_extremes(vs, False))
+    )
+)
+
+
+def _first_extreme(vs, largest: bool):
+    """The first maximum (minimum) of ``vs``, a nan counting as the extreme (numpy, PyTorch)."""
+    return _tied_extremes(vs, largest)[0]
+
+
+def _pick_along(x, dim, keepdim, largest):
+    if x.ndim == 0:
+        return x
+    return reduce_dims(x, (dim,), keepdim, lambda vs: _first_extreme(vs, largest))
+
+
+replay("max_dim", ulps=0)(
+    lambda node, x, dim, keepdim=False: _pick_along(x, dim, keepdim, largest=True)
+)
+replay("min_dim", ulps=0)(
+    lambda node, x, dim, keepdim=False: _pick_along(x, dim, keepdim, largest=False)
+)
+
+
+def _variance(vs, correction):
+    n = len(vs)
+    mean = vsum(vs) / n
+    deviations = [v - mean for v in vs]
+    return vsum(d * d for d in deviations) / max(n - correction, 0)
+
+
+replay("var", ulps=lambda node: 3 * _reduction_length(node) + 4)(
+    lambda node, x, dim=None, correction=1, keepdim=False: reduce_dims(
+        x, dim, keepdim, lambda vs: _variance(vs, correction)
+    )
+)
+replay("std", ulps=lambda node: 3 * _reduction_length(node) + 6)(
+    lambda node, x, dim=None, correction=1, keepdim=False: reduce_dims(
+        x, dim, keepdim, lambda vs: _variance(vs, correction).sqrt()
+    )
+)
+
+
+def _shift(vs):
+    """A constant to subtract before exponentiating (the max; 0 if that is infinite)."""
+    m = max(v.data for v in vs)
+    return constant(0.0 if m in (float("inf"), float("-inf")) else m)
+
+
+def _logsumexp_of(vs):
+    m = _shift(vs)
+    return vsum((v - m).exp() for v in vs).log() + m
+
+
+replay("logsumexp", ulps=lambda node: _reduction_length(node) + 8)(
+    lambda node, x, dim=None, keepdim=False: reduce_dims(x, dim, keepdim, _logsumexp_of)
+)
+
+
+def along(array: np.ndarray, dim: int, fn) -> np.ndarray:
+    """Apply ``fn`` (a list of Values -> a list of Values) to every line along ``dim``."""
+    if array.ndim == 0:
+        return as_array(fn([array[()]])[0])
+    moved = np.moveaxis(array, dim, -1)
+    out = np.empty(moved.shape, dtype=object)
+    for index in np.ndindex(*moved.shape[:-1]):
+        out[index] = fn(list(moved[index]))
+    return np.moveaxis(out, -1, dim)
+
+
+def _softmax_of(vs):
+    m = _shift(vs)
+    exps = [(v - m).exp() for v in vs]
+    total = vsum(exps)
+    return [e / total for e in exps]
+
+
+def _log_softmax_of(vs):
+    m = _shift(vs)
+    shifted = [v - m for v in vs]
+    log_total = vsum(s.exp() for s in shifted).log()
+    return [s - log_total for s in shifted]
+
+
+def _line_length(node) -> int:
+    x = node._prev[0]
+    return x.shape[node._params["dim"]] if x.ndim else 1
+
+
+replay("softmax", ulps=lambda node: _line_length(node) + 8)(
+    lambda node, x, dim: along(x, dim, _softmax_of)
+)
+replay("log_softmax", ulps=lambda node: _line_length(node) + 8)(
+    lambda node, x, dim: along(x, dim, _log_softmax_of)
+)
+
+for _name in ("clamp", "maximum", "minimum"):
+    replay(_name)(elementwise)
+
+
+@replay("where", ulps=0)
+def _where(node, condition, x, y):
+    condition, x, y = np.broadcast_arrays(condition, x, y)
+    out = np.empty(x.shape, dtype=object)
+    for index in np.ndindex(*x.shape):
+        out[index] = x[index] if condition[index].data else y[index]
+    return out
+
+
+# -- indexing and joining: references to the chosen Values ------------------------------
+
+
+replay("index", ulps=0)(lambda node, x, index: as_array(x[index]))
+replay("flip", ulps=0)(lambda node, x, dims: np.flip(x, dims))
+replay("repeat", ulps=0)(lambda node, x, repeats: np.tile(x, repeats))
+replay("cat", ulps=0)(lambda node, *xs, dim: np.concatenate(xs, axis=dim))
+
+
+@replay("index_scatter", ulps=lambda node: 4)
+def _index_scatter(node, y, shape, index):
+    targets = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)[index]
+    targets, y = np.broadcast_arrays(targets, y)
+    gathered: dict[int, list] = {}
+    for t, v in zip(targets.reshape(-1).tolist(), y.reshape(-1)):
+        gathered.setdefault(t, []).append(v)
+    like = y.reshape(-1)[0] if y.size else None
+    zero = constant(0, like)
+    flat = [vsum(gathered[i]) if i in gathered else zero for i in range(int(np.prod(shape)))]
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(shape)
+
+
+@replay("index_put", ulps=0)
+def _index_put(node, x, value, index):
+    out = x.copy()
+    out[index] = value
+    return out
+
+
+@replay("pad", ulps=0)
+def _pad(node, x, pad, value):
+    from twingrad.rules.shape import pad_regions
+
+    shape, out_key, in_key = pad_regions(x.shape, pad)
+    like = x.reshape(-1)[0] if x.size else None
+    out = np.empty(shape, dtype=object)
+    out[...] = constant(value, like)
+    out[out_key] = x[in_key]
+    return out

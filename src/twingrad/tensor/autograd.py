@@ -57,7 +57,7 @@ def sum_to_shape(grad, shape: tuple):
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
     )
     if isinstance(grad, np.ndarray | np.generic):
-        return grad.sum(axis=axes).reshape(shape) if axes else grad.reshape(shape)
+        return np.asarray(grad.sum(axis=axes)).reshape(shape) if axes else grad.reshape(shape)
     return grad.sum(dim=axes).reshape(shape) if axes else grad.reshape(shape)
 
 
@@ -189,8 +189,8 @@ def run_backward(roots, seeds, retain_graph: bool, create_graph: bool, inputs=No
                     gi = rule.vjp(i, g, out, args, params)
                     if gi is None:
                         continue
-                    if isinstance(gi, Tensor) != create_graph:
-                        gi = _as_kind(gi, create_graph, p)
+                    if create_graph != isinstance(gi, Tensor) or not hasattr(gi, "shape"):
+                        gi = _as_kind(gi, create_graph, p)  # e.g. a bare Fraction from 0-d
                     gi = sum_to_shape(gi, p.shape)
                     if not create_graph and gi.dtype != p.dtype.numpy:
                         gi = gi.astype(p.dtype.numpy)
