@@ -173,3 +173,20 @@ def test_check_catches_a_dropped_unbroadcast(monkeypatch):
     monkeypatch.setattr(autograd, "sum_to_shape", first_slice_only)
     with pytest.raises(AssertionError, match="disagree"):
         check(lambda a, b: a * b, r(3, 4), r(4))
+
+
+def test_tensor_gradcheck_passes_true_gradients():
+    from twingrad.bridge import gradcheck
+
+    assert gradcheck(lambda w, x: (x @ w).tanh().sum(dim=0), r(3, 2), r(4, 3))
+    assert gradcheck(lambda x: x.softmax(dim=-1) * x, r(2, 3))
+
+
+def test_tensor_gradcheck_rejects_a_vjp_one_tenth_of_a_percent_off(monkeypatch):
+    from twingrad.bridge import gradcheck
+
+    good = RULES["matmul"]
+    off = dataclasses.replace(good, vjps=(good.vjps[0], lambda *a: good.vjps[1](*a) * 1.001))
+    monkeypatch.setitem(RULES, "matmul", off)
+    with pytest.raises(AssertionError, match=r"input 0 at \[\d, \d\] is wrong"):
+        gradcheck(lambda w, x: x @ w, r(3, 2) + 2, r(4, 3) + 2)
