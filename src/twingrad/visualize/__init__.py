@@ -7,5 +7,15 @@
 from twingrad.visualize.draw import draw
 from twingrad.visualize.drawing import Drawing
 from twingrad.visualize.render import RendererNotFound, RenderError, find_renderers
+from twingrad.visualize.walkthrough import Step, Walkthrough, walkthrough
 
-__all__ = ["Drawing", "RenderError", "RendererNotFound", "draw", "find_renderers"]
+__all__ = [
+    "Drawing",
+    "RenderError",
+    "RendererNotFound",
+    "Step",
+    "Walkthrough",
+    "draw",
+    "find_renderers",
+    "walkthrough",
+]

@@ -27,10 +27,7 @@ True
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
-
-import numpy as np
 
 from twingrad.graph import topological_order
 from twingrad.scalar import Value
@@ -38,7 +35,7 @@ from twingrad.tensor.autograd import GradFn
 from twingrad.visualize import collapse
 from twingrad.visualize.dot import Dot, bold, escape, grey, html_table, mono
 from twingrad.visualize.drawing import Drawing
-from twingrad.visualize.labels import number, op_text, preview, shape_text
+from twingrad.visualize.labels import norm_text, number, op_text, preview, shape_text
 from twingrad.visualize.naming import Namer
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -250,7 +247,7 @@ def _tensor_view(dot: Dot, layout, style: _Style) -> None:
         if style.show_grad:
             grad = style.grad(node)
             if grad is not None:
-                rows.append([escape(f"grad norm {_norm(grad)}")])
+                rows.append([escape(f"grad norm {norm_text(grad)}")])
         dot.node(
             namer.id(node),
             html_table(rows, fill=style.fill(node)),
@@ -322,11 +319,3 @@ def _saved_lines(node, namer) -> list[str]:
         else:
             lines.append(f"{key} = {value!r}")
     return lines
-
-
-def _norm(grad) -> str:
-    data = np.asarray(grad._data if hasattr(grad, "_data") else grad)
-    if data.dtype == object:
-        return str(sum(v * v for v in data.reshape(-1).tolist())) + " (squared)"
-    value = float(np.sqrt(np.sum(np.square(data.astype(np.float64)))))
-    return number(value) if math.isfinite(value) else str(value)

@@ -51,6 +51,18 @@ def preview(data, k: int = PREVIEW) -> str:
     return f"[{head}, ...]" if flat.size > k else f"[{head}]"
 
 
+def norm_text(array) -> str:
+    """The L2 norm of a gradient (a Tensor or an array); squared, and exact, for Fractions.
+
+    >>> norm_text(np.array([3.0, 4.0]))
+    '5.0000'
+    """
+    array = np.asarray(getattr(array, "_data", array))
+    if array.dtype == object:
+        return f"{sum(v * v for v in array.reshape(-1).tolist())} (squared)"
+    return number(float(np.sqrt(np.sum(np.square(array.astype(np.float64))))))
+
+
 def shape_text(shape) -> str:
     """A shape as a tuple: ``(4, 3)``, ``(3,)``, ``()``."""
     return str(tuple(int(s) for s in shape))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from twingrad.graph import topological_order
+from twingrad.visualize.labels import short
 
 
 def parameter_names(model=None, params=None) -> tuple[dict, dict]:
@@ -118,6 +119,16 @@ class Namer:
 
     def name(self, node) -> str:
         return self.given(node) or self.id(node)
+
+    def operand(self, node) -> str:
+        """The name to use inside a formula: an unnamed constant reads as its value."""
+        given = self.given(node)
+        if given:
+            return given
+        data = getattr(node, "_data", None)
+        if node._op is None and data is not None and data.ndim == 0 and not node.requires_grad:
+            return short(data.item())
+        return self.id(node)
 
     def id(self, node) -> str:
         """The node's DOT id and fallback name: ``n`` and its topological position."""

@@ -1,0 +1,317 @@
+"""`walkthrough`: the backward pass as a table, one row per chain-rule step.
+
+Rows come in reverse topological order, as backward runs them. Each row takes one node's
+gradient (the *upstream* gradient) back to one of its inputs: it names the local derivative
+from the rule table (``d(a * b)/da = b``), the numbers multiplied, the contribution, and the
+input's gradient before and after ``+=``, so that fan-out (one node feeding several) shows up
+as several rows adding into the same gradient.
+
+The numbers are computed here, with the rule table's derivatives (`twingrad.rules`), in the
+order and with the operations that ``backward()`` uses, so the final gradients equal
+``backward()``'s exactly; the tests check that. For a Tensor graph the rows work at the level
+of shapes and vectorized formulas: ``grad_W = x^T @ grad_out``, ``(4, 3) = (4, 8) @ (8, 3)``,
+and the sum over broadcast axes spelled out.
+
+>>> from twingrad import Value
+>>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+>>> c = a * b; c.label = "c"
+>>> print(walkthrough(c))
+Backward pass of c, seeded with dc/dc = 1
+ #  node  op     to  local derivative  upstream x local  contribution  grad of to
+ 1  c     a * b  a   d(a * b)/da = b   1.0000 x -3.0000  = -3.0000     0 + -3.0000 = -3.0000
+ 2  c     a * b  b   d(a * b)/db = a   1.0000 x 2.0000   = 2.0000      0 + 2.0000 = 2.0000
+<BLANKLINE>
+Gradients: a = -3.0000, b = 2.0000
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from twingrad.scalar import Value
+from twingrad.tensor.autograd import sum_to_shape
+from twingrad.visualize import tables
+from twingrad.visualize.draw import draw
+from twingrad.visualize.drawing import Drawing
+from twingrad.visualize.labels import shape_text
+from twingrad.visualize.naming import Namer
+
+
+@dataclass(frozen=True)
+class Step:
+    """One chain-rule step: ``node``'s gradient sent back to its input ``parent``."""
+
+    index: int  # 1-based, in the order backward runs
+    node: object
+    parent: object
+    arg: str  # the input's name in the rule: "a", "b", "x"...
+    formula: str  # the local derivative (Values) or vectorized vjp (Tensors), as text
+    formula_latex: str
+    upstream: object  # the node's gradient: a number, or an array for tensors
+    local: object  # the local derivative's value (Values), or its array (elementwise)
+    contribution: object  # what this step adds to the parent's gradient
+    before: object  # the parent's gradient before this step; None when it had none
+    after: object  # ... and after it
+    shapes: str = ""  # tensors: the shapes of the formula, e.g. "(4, 3) = (4, 8) @ (8, 3)"
+    broadcast: str = ""  # tensors: the sum over broadcast axes, when there is one
+
+
+def walkthrough(root, *, model=None, params=None, gradient=None) -> Walkthrough:
+    """The backward pass of ``root`` (a Value or a Tensor), one chain-rule step a row.
+
+    ``model``/``params`` name the parameters, as in `draw`; ``gradient`` seeds the pass
+    (default 1, which needs a single-element ``root``). Nothing in the graph is changed:
+    ``.grad`` stays as it was.
+
+    >>> import twingrad
+    >>> W = twingrad.ones(4, 3, requires_grad=True)
+    >>> x = twingrad.ones(8, 4); x.name = "x"
+    >>> steps = walkthrough((x @ W).sum(), params={"W": W}).steps
+    >>> steps[1].formula, steps[1].shapes
+    ('grad_W = x^T @ grad_out', '(4, 3) = (4, 8) @ (8, 3)')
+    """
+    if isinstance(root, Value):
+        return _scalar(root, Namer(root, model, params), gradient)
+    if hasattr(root, "_data"):
+        return _tensor(root, Namer(root, model, params), gradient)
+    raise TypeError(f"walkthrough() takes a Value or a Tensor, got {type(root).__name__}")
+
+
+class Walkthrough:
+    """The steps of one backward pass; shows itself as a table (text, HTML or Markdown)."""
+
+    def __init__(self, root, namer: Namer, seed, steps: list[Step], grads: dict):
+        self.root = root
+        self.namer = namer
+        self.seed = seed
+        self.steps = steps
+        self._grads = grads  # id(node) -> its gradient at the end of the pass
+
+    @property
+    def tensor(self) -> bool:
+        return not isinstance(self.root, Value)
+
+    def grad(self, node):
+        """The gradient the pass gives ``node`` (None if no gradient reaches it)."""
+        return self._grads.get(id(node))
+
+    def leaves(self) -> list:
+        """The leaves that receive a gradient, in topological order."""
+        return [
+            n
+            for n in self.namer.order
+            if n._op is None and id(n) in self._grads and n is not self.root
+        ]
+
+    def drawings(self, **options) -> Iterator[Drawing]:
+        """One drawing per step, the step's node and input highlighted, and the gradients
+        accumulated so far shown. ``options`` go to `draw` (``rankdir``, ``max_nodes``...).
+
+        >>> from twingrad import Value
+        >>> a = Value(3.0, label="a"); b = Value(2.0, label="b")
+        >>> [d.source.count("grad -") for d in walkthrough(a * b).drawings()]
+        [1, 0]
+        """
+        names = {"model": None, "params": _params_of(self.namer)}
+        grads = {self.root: self.seed}
+        for step in self.steps:
+            grads[step.parent] = step.after
+            yield draw(
+                self.root,
+                highlight=(step.node, step.parent),
+                grads=dict(grads),
+                **names,
+                **options,
+            )
+
+    def __str__(self) -> str:
+        return tables.text(self)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return tables.html(self)
+
+    def _repr_markdown_(self) -> str:
+        return tables.markdown(self)
+
+
+def _params_of(namer: Namer) -> list:
+    by_id = {id(n): n for n in namer.order}
+    return [(name, by_id[i]) for i, name in namer.parameters.items() if i in by_id]
+
+
+# -- the scalar engine ------------------------------------------------------------------
+
+
+def _scalar(root: Value, namer: Namer, gradient) -> Walkthrough:
+    exact = root.data.__class__ is Fraction
+    zero = Fraction(0) if exact else 0.0
+    seed = gradient if gradient is not None else (Fraction(1) if exact else 1.0)
+    grads = {id(root): seed}
+    steps: list[Step] = []
+    for node in reversed(namer.order):
+        rule = node._op
+        if rule is None:
+            continue
+        upstream = grads.get(id(node), zero)
+        prev = node._prev
+        args = tuple(p.data for p in prev)
+        for i, p in enumerate(prev):
+            d = rule.derivatives[0 if rule.variadic else i]
+            if d is None:
+                continue
+            if rule.variadic:
+                local = d(node.data, p.data, **(node._params or {}))
+            else:
+                local = d(node.data, *args, **(node._params or {}))
+            # rule.vjp is what backward multiplies: grad * local derivative
+            contribution = rule.vjp(i, upstream, node.data, args, node._params)
+            before = grads.get(id(p))
+            after = (zero if before is None else before) + contribution
+            grads[id(p)] = after
+            steps.append(
+                Step(
+                    index=len(steps) + 1,
+                    node=node,
+                    parent=p,
+                    arg=rule.args[0 if rule.variadic else i],
+                    formula=rule.formula(i),
+                    formula_latex=rule.formula_latex(i),
+                    upstream=upstream,
+                    local=local,
+                    contribution=contribution,
+                    before=before,
+                    after=after,
+                )
+            )
+    return Walkthrough(root, namer, seed, steps, grads)
+
+
+# -- the tensor engine ------------------------------------------------------------------
+
+
+def _tensor(root, namer: Namer, gradient) -> Walkthrough:
+    if gradient is None:
+        if root.numel() != 1:
+            raise RuntimeError(
+                f"walkthrough() of a tensor of shape {tuple(root.shape)} needs gradient= "
+                "(a tensor of that shape), as backward() does: a gradient can be implied "
+                "only for a single-element output"
+            )
+        seed = np.ones(root._data.shape, dtype=root.dtype.numpy)
+    else:
+        seed = np.asarray(gradient._data if hasattr(gradient, "_data") else gradient)
+    grads = {id(root): seed}
+    steps: list[Step] = []
+    with np.errstate(all="ignore"):
+        for node in reversed(namer.order):
+            rule = node._op
+            upstream = grads.get(id(node))
+            if rule is None or upstream is None:
+                continue
+            _check_unchanged(node, namer)
+            prev, params = node._prev, node._params or {}
+            args = tuple(p._data for p in prev)
+            for i, p in enumerate(prev):
+                if not p.requires_grad:
+                    continue
+                raw = rule.vjp(i, upstream, node._data, args, params)
+                if raw is None:
+                    continue
+                raw = np.asarray(raw)
+                contribution = sum_to_shape(raw, p.shape)
+                if contribution.dtype != p.dtype.numpy:
+                    contribution = contribution.astype(p.dtype.numpy)
+                before = grads.get(id(p))
+                after = contribution if before is None else before + contribution
+                grads[id(p)] = after
+                local = None
+                if rule.elementwise:
+                    local = rule.derivatives[i](node._data, *args, **params)
+                steps.append(
+                    Step(
+                        index=len(steps) + 1,
+                        node=node,
+                        parent=p,
+                        arg=rule.args[i],
+                        formula=_vector_formula(rule, i, node, namer),
+                        formula_latex=rule.derivative_latex[i],
+                        upstream=upstream,
+                        local=local,
+                        contribution=contribution,
+                        before=before,
+                        after=after,
+                        shapes=_shapes(rule, i, upstream, args, raw, local),
+                        broadcast=_broadcast(raw.shape, tuple(p.shape)),
+                    )
+                )
+    return Walkthrough(root, namer, seed, steps, grads)
+
+
+def _check_unchanged(node, namer: Namer) -> None:
+    """Refuse, as backward does, when an input was changed in place after the op read it:
+    the numbers of the walkthrough would no longer be the ones the op computed with."""
+    for p, seen in zip(node._prev, node._versions):
+        if p._version[0] != seen:
+            raise RuntimeError(
+                f"cannot walk through {namer.name(node)} ({node._op.name}): its input "
+                f"{namer.name(p)} of shape {tuple(p.shape)} was modified by an in-place "
+                "operation after it was used; recompute the graph to walk through it"
+            )
+
+
+def _vector_formula(rule, i: int, node, namer: Namer) -> str:
+    """The rule's vjp with the graph's names: ``grad_W = x^T @ grad_out``."""
+    names = dict(zip(rule.args, (namer.operand(p) for p in node._prev)))
+    arg = rule.args[i]
+    if rule.elementwise:
+        text = rule.derivative_text[i]
+        if text == "1":
+            body = "grad_out"
+        elif text == "-1":
+            body = "-grad_out"
+        else:
+            body = f"grad_out * ({_rename(text, names)})"
+        return f"grad_{names[arg]} = {body}"
+    grad_names = {f"grad_{a}": f"grad_{n}" for a, n in names.items()}
+    return _rename(rule.derivative_text[i], {**names, **grad_names})
+
+
+def _rename(text: str, names: dict) -> str:
+    """``text`` with each whole-word argument name replaced by the node's name."""
+    pattern = r"\b(" + "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True)) + r")\b"
+    return re.sub(pattern, lambda m: names[m.group(1)], text)
+
+
+def _shapes(rule, i: int, upstream, args, raw, local) -> str:
+    out, result = shape_text(upstream.shape), shape_text(raw.shape)
+    if rule.name == "matmul" and all(np.ndim(a) == 2 for a in args):
+        a, b = args
+        if i == 0:
+            return f"{result} = {out} @ {shape_text(b.shape[::-1])}"
+        return f"{result} = {shape_text(a.shape[::-1])} @ {out}"
+    if rule.elementwise:
+        factor = np.shape(local)
+        return f"{result} = {out}" + (f" * {shape_text(factor)}" if factor else "")
+    return f"{result} <- {out}"
+
+
+def _broadcast(raw: tuple, shape: tuple) -> str:
+    """The sum that undoes broadcasting, in words (as `sum_to_shape` performs it)."""
+    if tuple(raw) == tuple(shape):
+        return ""
+    lead = len(raw) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + k for k, n in enumerate(shape) if n == 1 and raw[lead + k] != 1
+    )
+    return (
+        f"sum over axes {axes} (broadcast): {shape_text(raw)} -> {shape_text(shape)}"
+        if axes
+        else f"reshape {shape_text(raw)} -> {shape_text(shape)}"
+    )
