@@ -4,23 +4,36 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def demo(args) -> int:
-    from twingrad.demos import scalar
+    """Run every part of the demo in turn; each says whether it reached its goal."""
+    from twingrad.demos import bridge, scalar
 
-    print("== twingrad demo ==\n")
-    scalar.expression()
-    print()
-    accuracy = scalar.train_moons()
-    print(f"\nTraining accuracy: {accuracy:.0%}")
-    return 0 if accuracy == 1.0 else 1
+    parts = [
+        ("The scalar engine", scalar.run),
+        ("The bridge: both engines, one answer", bridge.run),
+    ]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    failed = []
+    for title, run in parts:
+        print(f"\n== {title} ==\n", flush=True)
+        if not run(out):
+            failed.append(title)
+    print(f"\nDemo outputs are in {out}/")
+    if failed:
+        print(f"These parts missed their goal: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="twingrad", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="run the main demo").set_defaults(func=demo)
+    p = sub.add_parser("demo", help="run the main demo")
+    p.add_argument("--out", default="out", help="folder for the demo's drawings and plots")
+    p.set_defaults(func=demo)
     args = parser.parse_args(argv)
     return args.func(args)
 
