@@ -290,9 +290,13 @@ def _row(name: str, tensor_side, scalar_side, scale, dtype) -> LeafReport:
         max_ulps=float(ulp.max()),
         equal=bool(equal_mask.all()),
         worst_index=tuple(int(i) for i in index),
-        tensor_value=flat_t[worst],
+        tensor_value=_plain(flat_t[worst]),
         scalar_value=flat_s[worst],
     )
+
+
+def _plain(x):
+    return x.item() if isinstance(x, np.generic) else x
 
 
 def _same(a, b) -> bool:
