@@ -11,8 +11,8 @@ carries a note saying which:
   further away is folded into one node that counts what it holds.
 
 Which module computed a node is inferred from the graph alone: a node belongs to the module
-of the parameter it reads (directly, or through a transpose/reshape of it), and one-input
-ops (activations) belong to the module of their input.
+of the parameter it reads (directly, or through a transpose/reshape of it), and activations
+(one-input elementwise ops without parameters) belong to the module of their input.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def module_groups(order: list, namer: Namer) -> dict[int, str]:
             if len(prev) == 1:
                 if id(prev[0]) in pure:
                     pure.add(nid)
-                key = key or group.get(id(prev[0]))
+                if _is_activation(node):
+                    key = key or group.get(id(prev[0]))
         if key:
             group[nid] = key
     # A scalar constant (the 2 of ``x * 2``) goes with the one module that uses it.
@@ -65,6 +66,12 @@ def module_groups(order: list, namer: Namer) -> dict[int, str]:
         if len(keys) == 1 and None not in keys:
             group[leaf] = next(iter(keys))
     return group
+
+
+def _is_activation(node) -> bool:
+    """relu, tanh, sigmoid...: they belong with the layer they follow (a loss's ``** 2``
+    or ``mean`` does not)."""
+    return node._op.elementwise and not node._params
 
 
 def _is_scalar(node) -> bool:
@@ -84,32 +91,38 @@ def plan(order: list, root, namer: Namer, max_nodes: int | None) -> Plan:
 
 
 def _collapse_by_module(order, groups, namer, max_nodes) -> Plan | None:
-    depth = max(len(key.split(".")) for key in groups.values())
-    for d in range(depth, 0, -1):
-        keys = {nid: ".".join(key.split(".")[:d]) for nid, key in groups.items()}
+    keys = dict(groups)
+    while True:
         boxes = list(dict.fromkeys(keys[id(n)] for n in order if id(n) in keys))
         shown = [n for n in order if id(n) not in keys]
-        if len(shown) + len(boxes) > max_nodes:
-            continue
-        box_id = {key: f"m{i}" for i, key in enumerate(boxes)}
-        members: dict[str, list] = {key: [] for key in boxes}
-        for n in order:
-            if id(n) in keys:
-                members[keys[id(n)]].append(n)
-        result = Plan(shown=shown, unit={nid: box_id[key] for nid, key in keys.items()})
-        for key in boxes:
-            cls = namer.modules.get(key)
-            title = f"{key} ({cls})" if cls else key
-            params = sum(1 for n in members[key] if namer.parameter(n))
-            lines = [f"{len(members[key])} nodes: {_op_counts(members[key])}"]
-            lines.append(f"{params} parameter{'s' if params != 1 else ''}")
-            result.boxes.append((box_id[key], title, lines))
-        result.note = (
-            f"{len(order):,} nodes is more than max_nodes={max_nodes}: each of the "
-            f"{len(boxes)} modules is drawn as one box"
-        )
-        return result
-    return None
+        if len(shown) + len(boxes) <= max_nodes:
+            return _module_boxes(order, keys, boxes, shown, namer, max_nodes)
+        # too many boxes still: merge each module into the module that holds it
+        outer = {key: module_of(key, namer.modules) or key for key in boxes}
+        if all(outer[key] == key for key in boxes):
+            return None
+        keys = {nid: outer[key] for nid, key in keys.items()}
+
+
+def _module_boxes(order, keys, boxes, shown, namer, max_nodes) -> Plan:
+    box_id = {key: f"m{i}" for i, key in enumerate(boxes)}
+    members: dict[str, list] = {key: [] for key in boxes}
+    for n in order:
+        if id(n) in keys:
+            members[keys[id(n)]].append(n)
+    result = Plan(shown=shown, unit={nid: box_id[key] for nid, key in keys.items()})
+    for key in boxes:
+        cls = namer.modules.get(key)
+        title = f"{key} ({cls})" if cls else key
+        params = sum(1 for n in members[key] if namer.parameter(n))
+        lines = [f"{len(members[key])} nodes: {_op_counts(members[key])}"]
+        lines.append(f"{params} parameter{'s' if params != 1 else ''}")
+        result.boxes.append((box_id[key], title, lines))
+    result.note = (
+        f"{len(order):,} nodes is more than max_nodes={max_nodes}: each of the "
+        f"{len(boxes)} modules is drawn as one box"
+    )
+    return result
 
 
 def _summarize(order, root, max_nodes) -> Plan:

@@ -193,11 +193,13 @@ def _connect(edges: _Edges, layout, order, tail_of, head_of, skip=lambda p: Fals
         for i, p in enumerate(node._prev):
             if skip(p):
                 continue
-            tail = layout.unit.get(id(p)) or tail_of(p)
+            tail_box = layout.unit.get(id(p))
             if head_box is not None:
-                edges.add(tail, head_box)
+                edges.add(tail_box or tail_of(p), head_box)
+            elif tail_box is not None:  # which argument a box feeds is not shown
+                edges.add(tail_box, head_of(node))
             else:
-                edges.add(tail, head_of(node), _arg_label(node._op, i))
+                edges.add(tail_of(p), head_of(node), _arg_label(node._op, i))
 
 
 # -- the three views ---------------------------------------------------------------
