@@ -21,10 +21,14 @@ from twingrad.tensor.dtypes import int64 as long
 from twingrad.tensor.elementwise import (
     abs,  # noqa: A004
     add,
+    clamp,
+    clip,
     cos,
     div,
     exp,
     log,
+    maximum,
+    minimum,
     mul,
     neg,
     pow,  # noqa: A004
@@ -34,6 +38,7 @@ from twingrad.tensor.elementwise import (
     sqrt,
     sub,
     tanh,
+    where,
 )
 from twingrad.tensor.linalg import bmm, matmul, mm
 from twingrad.tensor.movement import (
@@ -45,7 +50,22 @@ from twingrad.tensor.movement import (
     transpose,
     unsqueeze,
 )
-from twingrad.tensor.reduce import mean, sum  # noqa: A004
+from twingrad.tensor.reduce import (
+    amax,
+    amin,
+    argmax,
+    argmin,
+    log_softmax,
+    logsumexp,
+    max,  # noqa: A004
+    mean,
+    min,  # noqa: A004
+    prod,
+    softmax,
+    std,
+    sum,  # noqa: A004
+    var,
+)
 
 __version__ = "0.1.0"
 
@@ -54,9 +74,15 @@ __all__ = [
     "Value",
     "abs",
     "add",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
     "autograd",
     "bmm",
     "bool",
+    "clamp",
+    "clip",
     "cos",
     "div",
     "double",
@@ -67,25 +93,36 @@ __all__ = [
     "float",
     "is_grad_enabled",
     "log",
+    "log_softmax",
+    "logsumexp",
     "long",
     "matmul",
+    "max",
+    "maximum",
     "mean",
+    "min",
+    "minimum",
     "mm",
     "mul",
     "neg",
     "no_grad",
     "permute",
     "pow",
+    "prod",
     "relu",
     "reshape",
     "set_grad_enabled",
     "sigmoid",
     "sin",
+    "softmax",
     "sqrt",
     "squeeze",
+    "std",
     "sub",
     "sum",
     "tanh",
     "transpose",
     "unsqueeze",
+    "var",
+    "where",
 ]

@@ -206,13 +206,75 @@ def power_const(x, c):
     return power(x, c)
 
 
+def _is_engine(x) -> bool:
+    return not isinstance(x, int | float | Fraction | np.ndarray | np.generic)
+
+
 def where(condition, x, y):
-    """x where condition holds, else y (a conditional for floats, np.where for arrays)."""
-    if isinstance(condition, bool | np.bool_):
+    """x where condition holds, else y (a conditional for floats, np.where for arrays).
+
+    With an engine object (a Tensor) among x and y the result is one too, built with
+    PyTorch's ``Tensor.where(condition, other)`` so that the gradient flows to it.
+
+    >>> where(np.array([True, False]), 1.0, np.array([5.0, 6.0]))
+    array([1., 6.])
+    """
+    if isinstance(condition, bool):  # np.bool_ (a 0-d comparison) goes to np.where
         return x if condition else y
-    if isinstance(condition, np.ndarray | np.generic):
-        return np.where(condition, x, y)
-    return condition.where(x, y)
+    if _is_engine(x):
+        return x.where(condition, y)
+    if _is_engine(y):
+        return y.where(~condition, x)
+    return np.where(np.asarray(condition), x, y)
+
+
+def maximum(a, b):
+    """The larger of a and b, elementwise; nan if either is nan (as in PyTorch)."""
+    if isinstance(a, np.ndarray | np.generic) or isinstance(b, np.ndarray | np.generic):
+        return np.maximum(a, b)
+    return a if a > b or a != a else b
+
+
+def minimum(a, b):
+    """The smaller of a and b, elementwise; nan if either is nan (as in PyTorch)."""
+    if isinstance(a, np.ndarray | np.generic) or isinstance(b, np.ndarray | np.generic):
+        return np.minimum(a, b)
+    return a if a < b or a != a else b
+
+
+def clamp(x, min=None, max=None):  # noqa: A002  (PyTorch's argument names)
+    """x limited to [min, max] (either bound may be None); nan stays nan.
+
+    With min > max every element becomes max, as in PyTorch.
+
+    >>> clamp(5.0, 0.0, 1.0), clamp(np.array([-1.0, 0.5]), min=0.0)
+    (1.0, array([0. , 0.5]))
+    """
+    if min is not None:
+        x = maximum(x, min)
+    return x if max is None else minimum(x, max)
+
+
+def indicator(condition, like):
+    """1 where ``condition`` holds and 0 elsewhere, in the number type of ``like``.
+
+    Multiplying by a float64 or Python-float mask would upcast float32 data and turn
+    exact Fractions into floats; this keeps the type of the data it will multiply.
+
+    >>> indicator(np.array([True, False]), np.zeros(2, np.float32))
+    array([1., 0.], dtype=float32)
+    >>> indicator(True, Fraction(3))
+    Fraction(1, 1)
+    """
+    if isinstance(like, np.ndarray | np.generic):
+        if like.dtype == object:
+            return np.where(condition, Fraction(1), Fraction(0))
+        return np.asarray(condition).astype(like.dtype)
+    if isinstance(like, Fraction):
+        return Fraction(int(bool(condition)))
+    if isinstance(like, int | float):
+        return 1.0 if condition else 0.0
+    return condition.to(like.dtype)
 
 
 def broadcast_to(x, shape):

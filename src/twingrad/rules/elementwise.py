@@ -154,3 +154,56 @@ SIGMOID = elementwise(
      r"\sigma(x)\,(1 - \sigma(x))"),
     rational=False,
 )  # fmt: skip
+
+
+# -- selections: clamp, maximum, minimum, where -------------------------------------------
+# Their derivatives are indicators (`g.indicator`) in the type of the data, so that float32
+# stays float32 and Fractions stay exact; a tie's 1/2 is an int division of that indicator.
+
+
+def _within(x, min, max):  # noqa: A002
+    """Where min <= x <= max: where PyTorch lets clamp's gradient through (false at nan)."""
+    if min is None:
+        return x <= max
+    if max is None:
+        return x >= min
+    return (x >= min) & (x <= max)
+
+
+CLAMP = elementwise(
+    "clamp", "clamp(x, min, max)", r"\operatorname{clamp}(x, \min, \max)", ("x",),
+    g.clamp,
+    (lambda out, x, min=None, max=None: g.indicator(_within(x, min, max), x),
+     "1 if min <= x <= max else 0", r"[\min \le x \le \max]"),
+    params=("min", "max"),
+)  # fmt: skip
+
+
+# Written as "1 unless the other side wins" so that at nan (no side wins) both get the
+# whole gradient, as PyTorch's maximum/minimum backward gives it.
+MAXIMUM = elementwise(
+    "maximum", "maximum(a, b)", r"\max(a, b)", ("a", "b"),
+    g.maximum,
+    (lambda out, a, b: 1 - g.indicator(a < b, a) - g.indicator(a == b, a) / 2,
+     "1 if a > b, 1/2 if a == b, 0 if a < b", r"[a > b] + \tfrac{1}{2}[a = b]"),
+    (lambda out, a, b: 1 - g.indicator(a > b, b) - g.indicator(a == b, b) / 2,
+     "1 if b > a, 1/2 if a == b, 0 if b < a", r"[b > a] + \tfrac{1}{2}[a = b]"),
+)  # fmt: skip
+
+MINIMUM = elementwise(
+    "minimum", "minimum(a, b)", r"\min(a, b)", ("a", "b"),
+    g.minimum,
+    (lambda out, a, b: 1 - g.indicator(a > b, a) - g.indicator(a == b, a) / 2,
+     "1 if a < b, 1/2 if a == b, 0 if a > b", r"[a < b] + \tfrac{1}{2}[a = b]"),
+    (lambda out, a, b: 1 - g.indicator(a < b, b) - g.indicator(a == b, b) / 2,
+     "1 if b < a, 1/2 if a == b, 0 if b > a", r"[b < a] + \tfrac{1}{2}[a = b]"),
+)  # fmt: skip
+
+WHERE = elementwise(
+    "where", "where(condition, x, y)", r"\begin{cases} x & c \\ y & \neg c \end{cases}",
+    ("condition", "x", "y"),
+    g.where,
+    (None, "no gradient (a condition)", r"\text{none}"),
+    (lambda out, c, x, y: g.indicator(c, x), "1 where condition else 0", "[c]"),
+    (lambda out, c, x, y: 1 - g.indicator(c, y), "0 where condition else 1", r"[\neg c]"),
+)  # fmt: skip

@@ -220,11 +220,20 @@ def _var(x, dim, correction, keepdim):
     return total / max(n - correction, 0)
 
 
+def _var_vjp(grad, out, x, dim=None, correction=1, keepdim=False):
+    dev, n = _deviation(x, dim)
+    grad = _unreduce(grad, x, dim, keepdim)
+    if dim is None and n - correction <= 0:
+        # PyTorch's answer with no degrees of freedom left in a full reduction: 2/0 times
+        # the deviation, as inf whatever its sign, and nan where it is 0
+        return grad * g.where(dev == 0, np.nan, np.inf)
+    return grad * dev * g.div(2, n - correction)
+
+
 VAR = reduction(
     "var", "var(x, dim)", r"\operatorname{Var}_{dim}(x)",
     lambda x, dim=None, correction=1, keepdim=False: _var(x, dim, correction, keepdim),
-    lambda grad, out, x, dim=None, correction=1, keepdim=False: _unreduce(grad, x, dim, keepdim)
-    * 2 * _deviation(x, dim)[0] / max(_count(x, dim) - correction, 0),
+    _var_vjp,
     "grad_x = grad_out * 2 * (x - mean(x)) / (n - correction)",
     r"\bar{x} = \bar{y}\,\frac{2 (x - \bar{\mu})}{n - c}",
     params=("dim", "correction", "keepdim"),
@@ -233,11 +242,10 @@ VAR = reduction(
 STD = reduction(
     "std", "std(x, dim)", r"\sigma_{dim}(x)",
     lambda x, dim=None, correction=1, keepdim=False: np.sqrt(_var(x, dim, correction, keepdim)),
-    # at std == 0 this is 0/0 = nan, as in PyTorch
-    lambda grad, out, x, dim=None, correction=1, keepdim=False: _unreduce(grad, x, dim, keepdim)
-    * _deviation(x, dim)[0]
-    / (max(_count(x, dim) - correction, 0) * _unreduce(out, x, dim, keepdim)),
-    "grad_x = grad_out * (x - mean(x)) / ((n - correction) * std(x))",
+    # var's vjp of grad / (2 std); where std == 0 PyTorch passes 0 rather than 0/0
+    lambda grad, out, x, dim=None, correction=1, keepdim=False: _var_vjp(
+        g.where(out == 0, 0, grad / (2 * out)), out, x, dim, correction, keepdim),
+    "grad_x = grad_out * (x - mean(x)) / ((n - correction) * std(x)), 0 where std is 0",
     r"\bar{x} = \bar{y}\,\frac{x - \bar{\mu}}{(n - c)\,\sigma}",
     rational=False,
     params=("dim", "correction", "keepdim"),

@@ -186,6 +186,89 @@ def sigmoid(input):
     return unary(SIGMOID, input)
 
 
+CLAMP, MAXIMUM, MINIMUM, WHERE = RULES["clamp"], RULES["maximum"], RULES["minimum"], RULES["where"]
+
+
+def clamp(input, min=None, max=None):  # noqa: A002  (PyTorch's argument names)
+    """``input`` limited to [min, max]; either bound may be None, a number or a tensor.
+
+    The gradient passes where min <= input <= max, as in PyTorch; with number bounds the
+    result takes the promoted dtype (an int tensor clamped by 0.5 becomes float).
+
+    >>> import twingrad
+    >>> twingrad.tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    Tensor = _tensor_class()
+    if min is None and max is None:
+        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        # PyTorch's gradients for tensor bounds: input where it is kept, min where
+        # input < min, max where the result so far > max; where() gives exactly these
+        out = input if min is None else where(input < min, min, input)
+        return out if max is None else where(out > max, max, out)
+    d = dtypes.promote(input, *(b for b in (min, max) if b is not None))
+    x = input if input.dtype is d else input.to(d)
+    if d is dtypes.fraction:
+        min, max = (None if b is None else Fraction(b) for b in (min, max))
+    return apply(CLAMP, x, min=min, max=max)
+
+
+clip = clamp
+
+
+def maximum(input, other):
+    """The larger of two tensors, elementwise (broadcast); a tie splits the gradient 1/2-1/2.
+
+    >>> import twingrad
+    >>> twingrad.maximum(twingrad.tensor([1.0, 5.0]), twingrad.tensor([3.0, 2.0]))
+    tensor([3., 5.])
+    """
+    return binary(MAXIMUM, input, other)
+
+
+def minimum(input, other):
+    """The smaller of two tensors, elementwise (broadcast); a tie splits the gradient 1/2-1/2.
+
+    >>> import twingrad
+    >>> twingrad.minimum(twingrad.tensor([1.0, 5.0]), twingrad.tensor([3.0, 2.0]))
+    tensor([1., 2.])
+    """
+    return binary(MINIMUM, input, other)
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` holds, else ``other``; all three broadcast together.
+
+    The gradient flows to ``input`` where the condition holds and to ``other`` elsewhere.
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([-1.0, 2.0])
+    >>> twingrad.where(x > 0, x, 0.0)
+    tensor([0., 2.])
+    """
+    Tensor = _tensor_class()
+    if not isinstance(condition, Tensor):
+        # an array condition comes from the rule table's backward formulas
+        condition = Tensor._make(np.asarray(condition))
+    if condition.dtype is not dtypes.bool_:
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{condition.dtype.name}"
+        )
+    d = dtypes.promote(input, other)
+    a, b = operand(input, d), operand(other, d)
+    shapes = (condition._data.shape, a._data.shape, b._data.shape)
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise RuntimeError(
+            f"where: the shapes of condition {shapes[0]}, input {shapes[1]} and other "
+            f"{shapes[2]} cannot be broadcast together"
+        ) from None
+    return apply(WHERE, condition, a, b)
+
+
 class ElementwiseOps:
     """Tensor methods for elementwise ops (mixed into `Tensor`)."""
 
@@ -359,3 +442,25 @@ class ElementwiseOps:
             src = tensor(src, dtype=self.dtype)
         broadcast_shapes(src.shape, self.shape)
         return self._inplace(src.expand(self.shape).to(self.dtype).clone())
+
+    # -- selections ---------------------------------------------------------------------
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        return clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_(self, min=None, max=None):  # noqa: A002
+        return self._inplace(clamp(self, min, max))
+
+    clip_ = clamp_
+
+    def maximum(self, other):
+        return binary(MAXIMUM, self, other)
+
+    def minimum(self, other):
+        return binary(MINIMUM, self, other)
+
+    def where(self, condition, other):
+        """``self`` where ``condition`` holds, else ``other`` (PyTorch's argument order)."""
+        return where(condition, self, other)
