@@ -303,3 +303,56 @@ def swap_last(x):
     if isinstance(x, np.ndarray | np.generic):
         return np.swapaxes(x, -1, -2)
     return x.transpose(-1, -2)
+
+
+def zeros(shape, dtype):
+    """An array of zeros; exact (object) arrays hold Fraction(0) so results stay Fractions."""
+    if np.dtype(dtype) == object:
+        return np.full(shape, Fraction(0), dtype=object)
+    return np.zeros(shape, dtype)
+
+
+def _is_basic(key: tuple) -> bool:
+    """Whether ``key`` holds only ints, slices, None and Ellipsis (no position repeats)."""
+    return all(k is None or k is Ellipsis or isinstance(k, slice) or type(k) is int for k in key)
+
+
+def index(x, key: tuple):
+    """``x[key]`` for a key already in numpy's form (ints, slices, None, Ellipsis, arrays)."""
+    if isinstance(x, np.ndarray | np.generic):
+        return x[key]
+    return x._index(key)
+
+
+def index_put(x, key: tuple, value):
+    """A copy of ``x`` with ``value`` written at ``x[key]``."""
+    if isinstance(x, np.ndarray | np.generic):
+        out = x.copy()
+        out[key] = Fraction(value) if x.dtype == object and type(value) is int else value
+        return out
+    return x._index_put(key, value)
+
+
+def index_scatter(y, shape, key: tuple):
+    """Zeros of ``shape`` with ``y`` added at ``[key]``: the adjoint of ``index``.
+
+    A position that ``key`` names twice receives the sum of both values.
+
+    >>> index_scatter(np.array([1.0, 2.0, 3.0]), (2,), (np.array([0, 1, 0]),))
+    array([4., 2.])
+    """
+    if isinstance(y, np.ndarray | np.generic):
+        out = zeros(shape, y.dtype)
+        if _is_basic(key):
+            out[key] = y
+        else:
+            np.add.at(out, key, y)
+        return out
+    return y._index_scatter(tuple(shape), key)
+
+
+def flip(x, dims):
+    """``x`` reversed along each axis in ``dims`` (a tuple of non-negative ints)."""
+    if isinstance(x, np.ndarray | np.generic):
+        return x[tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))]
+    return x.flip(dims)

@@ -41,6 +41,10 @@ class Rule:
     def vjp(self, i: int, grad, out, args, params=None):
         """The gradient flowing into argument ``i``, given the gradient of the output."""
         params = params or {}
+        if self.variadic and self.vjps is not None:
+            # one vjp serves every argument of a structural variadic rule (cat), so it is
+            # told which argument it is computing: ``f(grad, out, *args, which=i, **params)``
+            return self.vjps[0](grad, out, *args, which=i, **params)
         if self.variadic:
             return grad * self.derivatives[0](out, args[i], **params)
         if self.derivatives is not None:

@@ -108,3 +108,126 @@ MATMUL = structural(
     (_matmul_vjp_a, "grad_a = grad_out @ b^T", r"\bar{A} = \bar{Y} B^{\top}"),
     (_matmul_vjp_b, "grad_b = a^T @ grad_out", r"\bar{B} = A^{\top} \bar{Y}"),
 )  # fmt: skip
+
+
+# -- indexing and joining -------------------------------------------------------------
+# An index is stored on the node in numpy's form: a tuple of ints, slices, None, Ellipsis
+# and integer or bool arrays, always ending in one Ellipsis (so an int index of a vector
+# gives a 0-d array, a view, rather than a numpy scalar).
+
+INDEX = structural(
+    "index", "x[index]", r"x_{[\mathrm{index}]}", ("x",),
+    lambda x, index: x[index],
+    (lambda grad, out, x, index: g.index_scatter(grad, x.shape, index),
+     "grad_x = zeros like x, with grad_out added at [index] (repeats add up)",
+     r"\bar{x}_{[\mathrm{index}]} \mathrel{+}= \bar{y}"),
+    params=("index",),
+)  # fmt: skip
+
+INDEX_SCATTER = structural(
+    "index_scatter", "zeros(shape)[index] += y", r"0_{[\mathrm{index}]} \mathrel{+}= y", ("y",),
+    lambda y, shape, index: g.index_scatter(y, shape, index),
+    # the adjoint of indexing is indexing: this is what makes create_graph work through x[i]
+    (lambda grad, out, y, shape, index: g.index(grad, index),
+     "grad_y = grad_out[index]", r"\bar{y} = \bar{z}_{[\mathrm{index}]}"),
+    params=("shape", "index"),
+)  # fmt: skip
+
+
+def _index_put(x, value, index):
+    out = x.copy()
+    out[index] = value
+    return out
+
+
+INDEX_PUT = structural(
+    "index_put", "x[index] = value", r"x_{[\mathrm{index}]} \leftarrow v", ("x", "value"),
+    _index_put,
+    (lambda grad, out, x, value, index: g.index_put(grad, index, 0),
+     "grad_x = grad_out with zeros at [index] (those entries were overwritten)",
+     r"\bar{x} = \bar{y},\ \bar{x}_{[\mathrm{index}]} = 0"),
+    (lambda grad, out, x, value, index: g.index(grad, index),
+     "grad_value = grad_out[index], summed over broadcast axes",
+     r"\bar{v} = \bar{y}_{[\mathrm{index}]}"),
+    params=("index",),
+)  # fmt: skip
+
+
+def _cat_vjp(grad, out, *xs, which, dim):
+    start = sum(x.shape[dim] for x in xs[:which])
+    stop = start + xs[which].shape[dim]
+    return g.index(grad, (slice(None),) * dim + (slice(start, stop), Ellipsis))
+
+
+CAT = structural(
+    "cat", "cat([x_1, ..., x_n], dim)", r"[x_1 \mid \cdots \mid x_n]", ("x_i",),
+    lambda *xs, dim: np.concatenate(xs, axis=dim),
+    (_cat_vjp, "grad_x_i = the slice of grad_out where x_i was placed along dim",
+     r"\bar{x}_i = \bar{y}_{[\mathrm{offset}_i : \mathrm{offset}_i + n_i]}"),
+    params=("dim",),
+    variadic=True,
+)  # fmt: skip
+
+FLIP = structural(
+    "flip", "flip(x, dims)", r"\operatorname{flip}(x)", ("x",),
+    lambda x, dims: g.flip(x, dims).copy(),
+    (lambda grad, out, x, dims: g.flip(grad, dims),
+     "grad_x = grad_out flipped back", r"\bar{x} = \operatorname{flip}(\bar{y})"),
+    params=("dims",),
+)  # fmt: skip
+
+
+def _repeat_vjp(grad, out, x, repeats):
+    # out viewed as (r_0, s_0, r_1, s_1, ...): each copy of x is one index of the r axes
+    shape = (1,) * (len(repeats) - x.ndim) + tuple(x.shape)
+    split = tuple(n for pair in zip(repeats, shape) for n in pair)
+    summed = g.sum_axes(grad.reshape(split), tuple(range(0, len(split), 2)))
+    return summed.reshape(tuple(x.shape))
+
+
+REPEAT = structural(
+    "repeat", "x.repeat(repeats)", r"\operatorname{tile}(x)", ("x",),
+    lambda x, repeats: np.tile(x, repeats),
+    (_repeat_vjp, "grad_x = sum of grad_out over the copies of x",
+     r"\bar{x} = \sum_{\mathrm{copies}} \bar{y}"),
+    params=("repeats",),
+)  # fmt: skip
+
+
+def pad_regions(shape: tuple, pad: tuple):
+    """For a constant pad: the output shape, the output region that holds the input,
+    and the input region that is kept (negative pads crop), as numpy keys."""
+    out_shape, out_key, in_key = list(shape), [], []
+    k = len(pad) // 2
+    for d in range(len(shape)):
+        j = len(shape) - 1 - d  # PyTorch's pad tuple starts at the last dim
+        if j >= k:
+            out_key.append(slice(None))
+            in_key.append(slice(None))
+            continue
+        before, after, n = pad[2 * j], pad[2 * j + 1], shape[d]
+        out_shape[d] = n + before + after
+        out_key.append(slice(max(before, 0), out_shape[d] - max(after, 0)))
+        in_key.append(slice(max(-before, 0), n - max(-after, 0)))
+    return tuple(out_shape), tuple(out_key) + (Ellipsis,), tuple(in_key) + (Ellipsis,)
+
+
+def _pad_constant(x, pad, value):
+    shape, out_key, in_key = pad_regions(x.shape, pad)
+    out = np.full(shape, value, dtype=x.dtype)
+    out[out_key] = x[in_key]
+    return out
+
+
+def _pad_vjp(grad, out, x, pad, value):
+    _, out_key, in_key = pad_regions(tuple(x.shape), pad)
+    return g.index_scatter(g.index(grad, out_key), tuple(x.shape), in_key)
+
+
+PAD = structural(
+    "pad", "pad(x, pad, value)", r"\operatorname{pad}(x)", ("x",),
+    _pad_constant,
+    (_pad_vjp, "grad_x = grad_out without the padding (zeros where x was cropped)",
+     r"\bar{x} = \operatorname{crop}(\bar{y})"),
+    params=("pad", "value"),
+)  # fmt: skip

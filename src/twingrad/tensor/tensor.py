@@ -24,6 +24,7 @@ from twingrad.rules import RULES
 from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import AccumulateGrad, GradFn, apply, run_backward
 from twingrad.tensor.elementwise import ElementwiseOps
+from twingrad.tensor.indexing import IndexingOps
 from twingrad.tensor.linalg import LinalgOps
 from twingrad.tensor.movement import MovementOps
 from twingrad.tensor.reduce import ReductionOps
@@ -42,7 +43,7 @@ class Size(tuple):
         return f"twingrad.Size({list(self)})"
 
 
-class Tensor(ElementwiseOps, ReductionOps, MovementOps, LinalgOps):
+class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
     """An n-dimensional array with autograd, mirroring ``torch.Tensor``.
 
     Build one with `twingrad.tensor`; ``Tensor(data)`` makes a tensor of the default
