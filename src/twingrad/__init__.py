@@ -74,6 +74,7 @@ from twingrad.tensor.reduce import (
     sum,  # noqa: A004
     var,
 )
+from twingrad.visualize import draw, walkthrough
 
 __version__ = "0.1.0"
 
@@ -98,6 +99,7 @@ __all__ = [
     "cos",
     "div",
     "double",
+    "draw",
     "enable_grad",
     "exp",
     "expand",
@@ -142,5 +144,6 @@ __all__ = [
     "transpose",
     "unsqueeze",
     "var",
+    "walkthrough",
     "where",
 ]
