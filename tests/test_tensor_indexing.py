@@ -274,6 +274,28 @@ def test_setitem_errors_like_torch():
     assert w.tolist() == [0.0, 4.0, 0.0] and w.is_leaf
 
 
+def test_write_through_a_view_is_refused_where_the_gradient_would_be_wrong():
+    def leaf_view(t, a):
+        a.requires_grad_()
+        a[0][1] = 2.0
+
+    check_raises(leaf_view, M)
+    a = twingrad.tensor(M, requires_grad=True)
+    b = a * 2
+    with pytest.raises(RuntimeError, match=r"x\[0, 1\] = v"):
+        b[0][1] = 5.0
+    with pytest.raises(RuntimeError, match="would not reach the gradient"):
+        b[1:].masked_fill_(b[1:] > 0, 0.0)
+    # without a gradient to keep right, a write through a view is a plain write
+    buffer = twingrad.zeros(2, 3)
+    buffer[1][2] = 4.0
+    buffer.t()[0].masked_fill_(twingrad.tensor([True, False]), 1.0)
+    assert buffer.tolist() == [[1.0, 0.0, 0.0], [0.0, 0.0, 4.0]]
+    with twingrad.no_grad():
+        b[0][1] = 5.0
+    assert b[0, 1].item() == 5.0
+
+
 def test_setitem_bumps_the_version_and_keeps_the_graph():
     a = twingrad.tensor(M, requires_grad=True)
     v = twingrad.tensor(2.0, requires_grad=True)

@@ -24,6 +24,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from twingrad.graph import is_grad_enabled
 from twingrad.rules import RULES
 from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
@@ -335,6 +336,32 @@ def masked_fill(input, mask, value):
     return apply(INDEX_PUT, x, v, index=key)
 
 
+def _check_write_through_view(view) -> None:
+    """Refuse an in-place write through a view when the gradient would be wrong.
+
+    PyTorch rewrites the history of the viewed tensor (the base) after such a write; here
+    the base keeps its old history, so a write that has to reach the graph is refused.
+    Only a view recorded in the graph knows its base: writing a tensor that requires grad
+    through a view of one that does not is not caught.
+    """
+    base = view
+    while base._op is not None and base._prev and base._prev[0]._version is base._version:
+        base = base._prev[0]  # a view (index, permute, reshape) shares its input's version
+    if base is view or not is_grad_enabled():
+        return
+    if base.requires_grad and base._op is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation; wrap the update in `with twingrad.no_grad():`"
+        )
+    if base.requires_grad:
+        raise RuntimeError(
+            "an in-place write through a view (such as x[0][1] = v or x.t()[0] = v) would not "
+            f"reach the gradient of the tensor of shape {list(base.shape)} it views; write "
+            "into that tensor with one index (x[0, 1] = v), or clone() the view first"
+        )
+
+
 class IndexingOps:
     """Tensor methods for indexing (mixed into `Tensor`)."""
 
@@ -354,6 +381,7 @@ class IndexingOps:
             target = tuple(target[i] for i in layout)
             v = _value_tensor(value, self.dtype, target, "value").expand(target)
             v = v.permute(*np.argsort(layout).tolist())
+        _check_write_through_view(self)
         self._inplace(apply(INDEX_PUT, self, v, index=index))
 
     def gather(self, dim: int, index):
@@ -366,6 +394,7 @@ class IndexingOps:
         return masked_fill(self, mask, value)
 
     def masked_fill_(self, mask, value):
+        _check_write_through_view(self)
         return self._inplace(masked_fill(self, mask, value))
 
     # What the rules' vjps call on Tensors (`twingrad.generic`), so that backward through
