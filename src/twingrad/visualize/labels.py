@@ -77,11 +77,19 @@ def param_text(value) -> str:
 
 
 def op_text(rule, params) -> str:
-    """The op with its parameters filled in: ``x ** 2``, ``sum(x, dim=(1,))``."""
+    """The op with its parameters filled in, and left out where they are None or False.
+
+    >>> from twingrad.rules import RULES
+    >>> op_text(RULES["pow"], {"c": 2}), op_text(RULES["sum"], {"dim": None, "keepdim": False})
+    ('x ** 2', 'sum(x)')
+    >>> op_text(RULES["sum"], {"dim": (1,), "keepdim": True})
+    'sum(x, (1,)) [keepdim=True]'
+    """
     text = rule.expr
     rest = []
     for name, value in (params or {}).items():
-        if value is None or value is False:
+        if value is None or value is False:  # the default: leave it out
+            text = re.sub(rf", {re.escape(name)}\b", "", text)
             continue
         pattern = rf"\b{re.escape(name)}\b"
         if re.search(pattern, text):
