@@ -236,10 +236,12 @@ class Value:
         terms = tuple(values)
         if not terms:
             raise ValueError("Value.sum() needs at least one value")
-        if not all(v.__class__ is Value for v in terms):
+        data = [v.data for v in terms if v.__class__ is Value]
+        if len(data) < len(terms):  # numbers among the terms: they become Values first
             first = terms[0] if isinstance(terms[0], Value) else Value(terms[0])
             terms = tuple(v if v.__class__ is Value else first._wrap(v) for v in terms)
-        return _result(ADD_N.forward(*[v.data for v in terms]), ADD_N, None, terms=terms)
+            data = [v.data for v in terms]
+        return _result(ADD_N.forward(*data), ADD_N, None, terms=terms)
 
     # -- functions ------------------------------------------------------------------
 
