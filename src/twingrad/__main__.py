@@ -9,10 +9,11 @@ from pathlib import Path
 
 def demo(args) -> int:
     """Run every part of the demo in turn; each says whether it reached its goal."""
-    from twingrad.demos import bridge, scalar
+    from twingrad.demos import bridge, scalar, visualize
 
     parts = [
         ("The scalar engine", scalar.run),
+        ("Drawing graphs and walking through backward", visualize.run),
         ("The bridge: both engines, one answer", bridge.run),
     ]
     out = Path(args.out)
