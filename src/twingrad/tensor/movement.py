@@ -1,9 +1,16 @@
-"""Movement ops: reshape, view, expand, permute, transpose and friends.
+"""Movement ops: reshape, view, expand, permute, transpose and friends; joining and
+cutting (cat, stack, split, chunk), flip, repeat and pad.
+
+Views (reshape, permute, split and chunk pieces) share memory and the version counter
+with their input; cat, stack, flip, repeat and pad make new tensors.
 
 >>> import twingrad
 >>> x = twingrad.arange(6).reshape(2, 3)
 >>> x.T.shape, x.unsqueeze(0).shape, x.flatten().shape
 (twingrad.Size([3, 2]), twingrad.Size([1, 2, 3]), twingrad.Size([6]))
+>>> twingrad.cat(x.split([1, 2], dim=1)[::-1], dim=1)
+tensor([[1, 2, 0],
+        [4, 5, 3]])
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import numpy as np
 
 from twingrad.rules import RULES
 from twingrad.tensor.autograd import apply
+from twingrad.tensor.indexing import take
 
 
 def _sizes(args) -> tuple:
@@ -200,8 +208,6 @@ def stack(tensors, dim: int = 0):
 
 
 def _narrow(input, dim: int, start: int, length: int):
-    from twingrad.tensor.indexing import take
-
     key = (slice(None),) * dim + (slice(start, start + length), Ellipsis)
     return take(input, key, basic=True)
 
@@ -228,8 +234,10 @@ def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
             )
-        sizes = [size] * (n // size) + ([n % size] if n % size else []) if size else []
-        sizes = sizes or [n]
+        if n == 0:
+            sizes = [0]  # one empty piece, whatever the split size
+        else:
+            sizes = [size] * (n // size) + ([n % size] if n % size else [])
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if any(s < 0 for s in sizes):
@@ -354,8 +362,6 @@ def _pad_by_index(input, pad: tuple, mode: str):
     """reflect / replicate / circular padding: each padded dim is an integer index that
     names, for every output position, the input entry it copies (so gradients add up
     where an entry is copied several times)."""
-    from twingrad.tensor.indexing import take
-
     k = len(pad) // 2
     if k == 0 or k > 3 or input.ndim not in (k + 1, k + 2):
         raise RuntimeError(
