@@ -51,6 +51,12 @@ IDX = np.array([2, 0, 2, -1])  # repeated and negative: gradients of repeats add
         lambda t, a: a[1:, [0, 0], 2:4],
         lambda t, a: a[None, [0], None, [1]],
         lambda t, a: a[0, ..., [1, 2, 1]],
+        # PyTorch applies ints first: no gap between the index arrays, so their dims stay
+        lambda t, a: a[0, :, [1, 1]],
+        lambda t, a: a[:, 0, None, [1, 3]],
+        lambda t, a: a[[1, 2], 0, :],
+        lambda t, a: a[:, [0], ..., [1]],  # an empty ... is no gap either
+        lambda t, a: a[t.tensor(1), :, [4, 0]],  # a 0-d integer tensor acts as an int
         lambda t, a: a[(0, 1)],
         lambda t, a: a.transpose(0, 2)[1, :, [0, 0]],  # non-contiguous input
         lambda t, a: a[:, ::2][..., 1][1:],
@@ -206,6 +212,8 @@ def _set(key):
         ((slice(None), [3, 1]), rng.standard_normal((3, 2, 5))),
         ((slice(3, None),), rng.standard_normal(5)),  # writes nothing
         ((None, 1), rng.standard_normal((4, 5))),
+        ((0, slice(None), [1, 2]), rng.standard_normal((4, 2))),  # PyTorch's layout
+        ((slice(None), 1, None, [0, 4]), rng.standard_normal((3, 1, 2))),
     ],
 )
 def test_setitem_matches_torch(key, value):
