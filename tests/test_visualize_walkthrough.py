@@ -256,3 +256,23 @@ def test_walkthrough_refuses_other_things():
 def test_walkthrough_is_reachable_from_the_package():
     assert twingrad.walkthrough is walkthrough
     assert isinstance(walkthrough(Value(1.0)), Walkthrough)
+
+
+def test_long_walkthroughs_show_the_first_rows_and_say_how_many_are_left_out():
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(300):
+        y = y.tanh()
+    walk = walkthrough(y)
+    assert len(walk.steps) == 300
+    text = str(walk).splitlines()
+    assert text[201].split()[0] == "200"  # heading, column titles, then rows 1..200
+    assert text[202] == (
+        " ... and 100 more steps (all 300 are in .steps; set .max_rows = None to show them all)"
+    )
+    assert walk._repr_html_().count("<tr>") == 201
+    assert "100 more steps" in walk._repr_markdown_()
+    walk.max_rows = None
+    assert len(str(walk).splitlines()) == 2 + 300 + 2
+    y.backward()
+    assert walk.grad(x) == x.grad

@@ -55,6 +55,21 @@ def row(step, namer) -> dict:
     return cells
 
 
+def _shown(walk) -> list:
+    return walk.steps if walk.max_rows is None else walk.steps[: walk.max_rows]
+
+
+def _more(walk) -> str:
+    """A line saying how many rows were left out, or ''."""
+    hidden = len(walk.steps) - len(_shown(walk))
+    if not hidden:
+        return ""
+    return (
+        f"... and {hidden:,} more steps (all {len(walk.steps):,} are in .steps; set "
+        ".max_rows = None to show them all)"
+    )
+
+
 def _columns(walk) -> dict:
     return TENSOR_COLUMNS if walk.tensor else SCALAR_COLUMNS
 
@@ -84,7 +99,7 @@ def text(walk) -> str:
     """Aligned columns, for a terminal."""
     columns = _columns(walk)
     rows = [list(columns.values())] + [
-        [row(step, walk.namer)[key] for key in columns] for step in walk.steps
+        [row(step, walk.namer)[key] for key in columns] for step in _shown(walk)
     ]
     widths = [max(len(r[c]) for r in rows) for c in range(len(columns))]
     lines = [heading(walk)]
@@ -93,6 +108,8 @@ def text(walk) -> str:
         lines.append(" " + "  ".join(cells).rstrip())
     if not walk.steps:
         lines.append(" (no steps: nothing in this graph needs a gradient)")
+    if _more(walk):
+        lines.append(" " + _more(walk))
     return "\n".join(lines) + "\n\n" + summary(walk)
 
 
@@ -102,7 +119,7 @@ def html(walk) -> str:
     out = [f"<p><b>{_html.escape(heading(walk))}</b></p>", "<table>", "<thead><tr>"]
     out += [f"<th>{_html.escape(title)}</th>" for title in columns.values()]
     out.append("</tr></thead><tbody>")
-    for step in walk.steps:
+    for step in _shown(walk):
         cells = row(step, walk.namer)
         out.append("<tr>")
         for key in columns:
@@ -114,6 +131,8 @@ def html(walk) -> str:
                 out.append(f"<td>{_html.escape(cells[key])}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
+    if _more(walk):
+        out.append(f"<p>{_html.escape(_more(walk))}</p>")
     out.append(f"<p>{_html.escape(summary(walk))}</p>")
     return "".join(out)
 
@@ -124,7 +143,7 @@ def markdown(walk) -> str:
     lines = [f"**{_md(heading(walk))}**", ""]
     lines.append("| " + " | ".join(_md(t) for t in columns.values()) + " |")
     lines.append("|" + "---|" * len(columns))
-    for step in walk.steps:
+    for step in _shown(walk):
         cells = row(step, walk.namer)
         shown = []
         for key in columns:
@@ -135,6 +154,8 @@ def markdown(walk) -> str:
             else:
                 shown.append(_md(cells[key]))
         lines.append("| " + " | ".join(shown) + " |")
+    if _more(walk):
+        lines += ["", _md(_more(walk))]
     lines += ["", _md(summary(walk))]
     return "\n".join(lines)
 

@@ -83,7 +83,13 @@ def walkthrough(root, *, model=None, params=None, gradient=None) -> Walkthrough:
 
 
 class Walkthrough:
-    """The steps of one backward pass; shows itself as a table (text, HTML or Markdown)."""
+    """The steps of one backward pass; shows itself as a table (text, HTML or Markdown).
+
+    The table shows the first ``max_rows`` steps (the ones nearest the output) and says
+    how many it left out; set ``max_rows = None`` to show them all.
+    """
+
+    max_rows: int | None = 200
 
     def __init__(self, root, namer: Namer, seed, steps: list[Step], grads: dict):
         self.root = root
