@@ -276,3 +276,26 @@ def test_long_walkthroughs_show_the_first_rows_and_say_how_many_are_left_out():
     assert len(str(walk).splitlines()) == 2 + 300 + 2
     y.backward()
     assert walk.grad(x) == x.grad
+
+
+def test_an_nn_model_names_parameters_and_linear_rows_show_their_shapes():
+    nn = pytest.importorskip("twingrad.nn")
+    if not hasattr(nn, "Linear"):
+        pytest.skip("twingrad.nn has no Linear yet")
+    twingrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 1))
+    x = twingrad.randn(5, 3)
+    x.name = "x"
+    loss = (model(x) ** 2).mean()
+    walk = walkthrough(loss, model=model)
+    loss.backward()
+    for name, p in model.named_parameters():
+        assert np.array_equal(walk.grad(p), p.grad._data), name
+    first = [s for s in walk.steps if s.parent is model[0].weight][0]
+    assert first.formula == "grad_0.weight = grad_out^T @ x (summed over the batch)"
+    assert first.shapes == "(8, 3) = (8, 5) @ (5, 3)"
+    square = [s for s in walk.steps if s.node._op.name == "pow"][0]
+    assert square.formula == "grad_n7 = grad_out * (2 * n7^(2-1))"  # c = 2 filled in
+    src = twingrad.draw(loss, model=model).source
+    assert "<b>0.weight</b></td><td>(8, 3) float32</td>" in src
+    assert 'label="0 (Linear)"' in src and 'label="2 (Linear)"' in src

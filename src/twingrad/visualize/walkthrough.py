@@ -38,7 +38,7 @@ from twingrad.tensor.autograd import sum_to_shape
 from twingrad.visualize import tables
 from twingrad.visualize.draw import draw
 from twingrad.visualize.drawing import Drawing
-from twingrad.visualize.labels import shape_text
+from twingrad.visualize.labels import param_text, shape_text
 from twingrad.visualize.naming import Namer
 
 
@@ -277,6 +277,9 @@ def _vector_formula(rule, i: int, node, namer: Namer) -> str:
     names = dict(zip(rule.args, (namer.operand(p) for p in node._prev)))
     arg = rule.args[i]
     if rule.elementwise:
+        # an elementwise rule's parameters are numbers: ``c * x^(c-1)`` reads ``2 * x^(2-1)``
+        params = {k: param_text(v) for k, v in (node._params or {}).items() if v is not None}
+        names = {**params, **names}
         text = rule.derivative_text[i]
         if text == "1":
             body = "grad_out"
@@ -302,6 +305,11 @@ def _shapes(rule, i: int, upstream, args, raw, local) -> str:
         if i == 0:
             return f"{result} = {out} @ {shape_text(b.shape[::-1])}"
         return f"{result} = {shape_text(a.shape[::-1])} @ {out}"
+    if rule.name == "linear" and np.ndim(args[0]) == 2 and i < 2:
+        x, w = args[0], args[1]
+        if i == 0:
+            return f"{result} = {out} @ {shape_text(w.shape)}"
+        return f"{result} = {shape_text(upstream.shape[::-1])} @ {shape_text(x.shape)}"
     if rule.elementwise:
         factor = np.shape(local)
         return f"{result} = {out}" + (f" * {shape_text(factor)}" if factor else "")
