@@ -42,10 +42,11 @@ class Benchmark:
     ``stats``, if given, is called once with the `Result` after timing and returns notes
     for the table (node counts, time per node...) as ``{"label": value}``.
 
-    ``loop=True`` times each run as one iteration of a loop (a training step): right after
-    an untimed run of the same side, so that it inherits that run's garbage, as every step
-    of a real loop does. Without it a library whose garbage only the cyclic collector can
-    free (micrograd) would have that work done between runs, off the clock.
+    ``loop=n`` times each run as the mean of ``n`` consecutive iterations of a loop (training
+    steps), after an untimed one: each iteration inherits the garbage of the one before and
+    the collections it triggers, as every step of a real loop does. Without it a library
+    whose garbage only the cyclic collector frees (micrograd) would have that work done
+    between runs, off the clock.
     """
 
     name: str
@@ -53,7 +54,7 @@ class Benchmark:
     reference: Contender
     target: float | None = None
     stats: Callable[[Result], dict[str, object]] | None = None
-    loop: bool = False
+    loop: int = 0
 
 
 @dataclass
@@ -86,19 +87,24 @@ class Result:
         return None if self.target is None else self.ratio >= self.target
 
 
-def _time_once(contender: Contender, timer: Callable[[], float], loop: bool = False) -> float:
+def _time_once(contender: Contender, timer: Callable[[], float], loop: int = 0) -> float:
     # Each run starts from a collected heap, so that neither side pays for collecting the
-    # other's garbage; in a loop, a run of the same side then leaves its own behind.
-    if loop:
-        gc.collect()
-        contender.run(contender.setup())
-        state = contender.setup()
-    else:
+    # other's garbage.
+    if not loop:
         state = contender.setup()
         gc.collect()
-    start = timer()
-    contender.run(state)
-    return timer() - start
+        start = timer()
+        contender.run(state)
+        return timer() - start
+    gc.collect()
+    contender.run(contender.setup())
+    total = 0.0
+    for _ in range(loop):
+        state = contender.setup()
+        start = timer()
+        contender.run(state)
+        total += timer() - start
+    return total / loop
 
 
 def measure(
@@ -168,10 +174,14 @@ def environment() -> str:
     )
 
 
-def report(title: str, results: Sequence[Result], command: str, repeats: int) -> str:
+def report(
+    title: str, results: Sequence[Result], command: str, repeats: int, about: str = ""
+) -> str:
     """The Markdown document written to ``benchmarks/results/``."""
+    about = f"{about.strip()}\n\n" if about else ""
     return (
         f"# {title}\n\n"
+        f"{about}"
         f"Command: `{command}`\n\n"
         f"{environment()}; median of {repeats} runs per side, alternating which side goes "
         "first; ratio = reference / ours (above 1: twingrad is faster).\n\n"
@@ -179,11 +189,18 @@ def report(title: str, results: Sequence[Result], command: str, repeats: int) ->
     )
 
 
-def main(title: str, slug: str, benchmarks: Callable[[], list[Benchmark]], argv=None) -> int:
+def main(
+    title: str,
+    slug: str,
+    benchmarks: Callable[[], list[Benchmark]],
+    argv: list[str] | None = None,
+    about: str = "",
+) -> int:
     """Command line of a benchmark module: time its benchmarks, print and save the table.
 
     ``slug`` names the results file (``benchmarks/results/<slug>.md``) and is how
-    ``python -m benchmarks.run`` selects the module.
+    ``python -m benchmarks.run`` selects the module; ``about`` (Markdown) says what is
+    measured and how, above the table.
     """
     parser = argparse.ArgumentParser(description=title)
     parser.add_argument("names", nargs="*", help="run only these benchmarks (default: all)")
@@ -213,7 +230,7 @@ def main(title: str, slug: str, benchmarks: Callable[[], list[Benchmark]], argv=
     command = args.command or shlex.join(
         ["python", "-m", f"benchmarks.bench_{slug}", *(argv if argv is not None else sys.argv[1:])]
     )
-    text = report(title, results, command, args.repeats)
+    text = report(title, results, command, args.repeats, about)
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")

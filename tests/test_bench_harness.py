@@ -51,11 +51,11 @@ def test_runs_alternate_which_side_goes_first_after_the_warmup():
     assert timed == ["ours", "reference", "reference", "ours"] * 2
 
 
-def test_in_a_loop_each_timed_run_follows_an_untimed_run_of_the_same_side():
+def test_in_a_loop_a_run_is_the_mean_of_iterations_after_an_untimed_one():
     clock = FakeClock()
-    result = measure(_pair(clock, 1.0, 2.0, loop=True), repeats=2, warmup=0, timer=clock)
-    assert clock.calls == ["ours"] * 2 + ["reference"] * 4 + ["ours"] * 2
-    assert result.ratio == 2.0
+    result = measure(_pair(clock, 1.0, 2.0, loop=3), repeats=2, warmup=0, timer=clock)
+    assert clock.calls == ["ours"] * 4 + ["reference"] * 8 + ["ours"] * 4
+    assert result.our_times == [1.0, 1.0] and result.reference_times == [2.0, 2.0]
 
 
 def test_the_table_has_one_row_per_benchmark_and_says_whether_the_target_was_met():
