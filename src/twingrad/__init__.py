@@ -9,7 +9,7 @@
 tensor([2., 4., 6.])
 """
 
-from twingrad import autograd
+from twingrad import autograd, nn
 from twingrad.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from twingrad.scalar import Value
 from twingrad.tensor import *  # noqa: F403  (the PyTorch-mirror surface)
@@ -123,6 +123,7 @@ __all__ = [
     "mm",
     "mul",
     "neg",
+    "nn",
     "no_grad",
     "permute",
     "pow",

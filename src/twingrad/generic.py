@@ -356,3 +356,50 @@ def flip(x, dims):
     if isinstance(x, np.ndarray | np.generic):
         return x[tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))]
     return x.flip(dims)
+
+
+_erf_array = np.frompyfunc(math.erf, 1, 1)
+
+
+def erf(x):
+    """The error function; on arrays, C's ``erf`` (through `math.erf`) element by element.
+
+    numpy has no erf and scipy is not a dependency; ``math.erf`` is exact to the last bit
+    but costs about 0.1 microsecond per element.
+
+    >>> round(erf(0.5), 12), erf(np.array([0.0, 1.0], dtype=np.float32)).dtype
+    (0.520499877813, dtype('float32'))
+    """
+    if _is_float(x):
+        return math.erf(x)
+    if isinstance(x, np.ndarray | np.generic):
+        if x.dtype == object:
+            _not_rational("erf")
+        return _erf_array(x.astype(np.float64)).astype(x.dtype)
+    if isinstance(x, Fraction):
+        _not_rational("erf")
+    return x.erf()
+
+
+def values(x):
+    """The numbers in ``x`` as a numpy array, outside any graph (for masks and indices that
+    a rule computes from its inputs, e.g. where a max pool took its maximum)."""
+    if isinstance(x, np.ndarray | np.generic):
+        return x
+    return np.asarray(x.detach())
+
+
+def run_rule(rule, *args, **params):
+    """``rule`` run on ``args``: its forward on numpy arrays; on tensors (a backward pass with
+    ``create_graph=True``) recorded as an op of the graph, so it can be differentiated again.
+
+    Tensor-only rules whose vjps are themselves ops (convolution, pooling, embedding) call
+    their partner rules through this.
+    """
+    if all(isinstance(a, np.ndarray | np.generic) for a in args):
+        return rule.forward(*args, **params)
+    # imported here: the rule table sits below the tensor engine, which calls back into it
+    from twingrad.tensor.autograd import apply
+    from twingrad.tensor.tensor import Tensor
+
+    return apply(rule, *(a if isinstance(a, Tensor) else Tensor._make(a) for a in args), **params)

@@ -1,0 +1,82 @@
+"""Neural networks, as ``torch.nn``: Module, Parameter, layers, losses, ``init`` and
+``functional``.
+
+>>> import twingrad
+>>> from twingrad import nn
+>>> import twingrad.nn.functional as F
+>>> twingrad.manual_seed(0)
+>>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+>>> loss = F.cross_entropy(model(twingrad.randn(5, 4)), twingrad.tensor([0, 1, 2, 1, 0]))
+>>> loss.backward()
+>>> model[0].weight.grad.shape
+twingrad.Size([8, 4])
+"""
+
+from twingrad.nn import functional, init, utils
+from twingrad.nn.activation import (
+    GELU,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from twingrad.nn.conv import Conv1d, Conv2d
+from twingrad.nn.dropout import Dropout
+from twingrad.nn.embedding import Embedding
+from twingrad.nn.linear import Flatten, Identity, Linear, Unflatten
+from twingrad.nn.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+)
+from twingrad.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
+from twingrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from twingrad.nn.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+
+__all__ = [
+    "GELU",
+    "AvgPool1d",
+    "AvgPool2d",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv1d",
+    "Conv2d",
+    "CrossEntropyLoss",
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "Identity",
+    "L1Loss",
+    "LayerNorm",
+    "LeakyReLU",
+    "Linear",
+    "LogSoftmax",
+    "MSELoss",
+    "MaxPool1d",
+    "MaxPool2d",
+    "Module",
+    "ModuleDict",
+    "ModuleList",
+    "NLLLoss",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "SiLU",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "Tanh",
+    "Unflatten",
+    "functional",
+    "init",
+    "utils",
+]

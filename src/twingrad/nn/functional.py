@@ -1,0 +1,69 @@
+"""``twingrad.nn.functional``: the layers' operations as functions, with PyTorch's names.
+
+``import twingrad.nn.functional as F`` and ``F.relu``, ``F.cross_entropy``, ``F.conv2d``...
+work as in PyTorch. Each function lives next to the layer that uses it; this module
+gathers them.
+
+>>> import twingrad
+>>> import twingrad.nn.functional as F
+>>> F.relu(twingrad.tensor([-1.0, 1.0]))
+tensor([0., 1.])
+"""
+
+from twingrad.nn.activation import (
+    gelu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
+from twingrad.nn.conv import conv1d, conv2d
+from twingrad.nn.dropout import dropout
+from twingrad.nn.embedding import embedding, one_hot
+from twingrad.nn.linear import linear
+from twingrad.nn.loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+)
+from twingrad.nn.normalization import batch_norm, layer_norm
+from twingrad.nn.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from twingrad.tensor.movement import pad
+
+__all__ = [
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
+    "cross_entropy",
+    "dropout",
+    "embedding",
+    "gelu",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "max_pool1d",
+    "max_pool2d",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "pad",
+    "relu",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "tanh",
+]

@@ -1,0 +1,268 @@
+"""Normalization layers: LayerNorm, BatchNorm1d and BatchNorm2d.
+
+Both are written with the engine's ops (mean, subtract, multiply, sqrt, divide), so the
+graph shows the statistics being computed and the gradient through them needs no rule of
+its own: (x - mean) / sqrt(var + eps) * weight + bias, with the biased variance.
+
+>>> import twingrad
+>>> from twingrad import nn
+>>> bn = nn.BatchNorm1d(2)
+>>> y = bn(twingrad.tensor([[1.0, 10.0], [3.0, 30.0]]))
+>>> bn.running_mean
+tensor([0.2000, 2.0000])
+>>> bn
+BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+"""
+
+from __future__ import annotations
+
+from twingrad.graph import no_grad
+from twingrad.nn import init
+from twingrad.nn.linear import check_same_dtype
+from twingrad.nn.module import Module, Parameter
+from twingrad.tensor import dtypes
+from twingrad.tensor.creation import empty, ones, tensor, zeros
+from twingrad.tensor.tensor import Tensor
+
+
+def _standardize(input: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """(input - mean) / sqrt(var + eps) over ``dims``, with the mean and biased variance."""
+    mean = input.mean(dims, keepdim=True)
+    centered = input - mean
+    var = (centered * centered).mean(dims, keepdim=True)
+    return centered / (var + eps).sqrt(), mean, var
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dims, then scale and shift.
+
+    >>> import twingrad
+    >>> layer_norm(twingrad.tensor([[1.0, 3.0]]), (2,))
+    tensor([[-1.0000,  1.0000]])
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or tuple(input.shape[input.ndim - k :]) != shape or input.ndim < k:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(str(s) for s in shape)}], but got input of size {list(input.shape)}"
+        )
+    check_same_dtype("layer_norm", input, weight, bias)
+    out, _, _ = _standardize(input, tuple(range(-k, 0)), eps)
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel (dim 1) over the batch and spatial dims.
+
+    Training uses the batch's statistics and moves the running ones toward them
+    (``running = (1 - momentum) * running + momentum * batch``, the variance unbiased);
+    evaluation uses the running statistics.
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([[1.0], [3.0]])
+    >>> batch_norm(x, None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    if input.ndim < 2:
+        raise ValueError(
+            f"batch_norm: expected an input of at least 2D (N, C, ...), got "
+            f"shape {list(input.shape)}"
+        )
+    c = input.shape[1]
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(
+                f"{name} should contain {c} elements not {t.numel()}: the input has {c} "
+                f"channels (dim 1 of shape {list(input.shape)}), the layer {t.numel()}"
+            )
+    check_same_dtype("batch_norm", input, weight, bias)
+    dims = (0, *range(2, input.ndim))
+    shape = (1, c) + (1,) * (input.ndim - 2)
+    if training:
+        n = input.numel() // c
+        if n <= 1:
+            raise ValueError(
+                "Expected more than 1 value per channel when training, got input size "
+                f"{list(input.shape)}"
+            )
+        out, mean, var = _standardize(input, dims, eps)
+        if running_mean is not None and running_var is not None:
+            with no_grad():
+                batch_mean = mean.detach().reshape(c).to(running_mean.dtype)
+                batch_var = (var.detach().reshape(c) * (n / (n - 1))).to(running_var.dtype)
+                running_mean.copy_(running_mean * (1 - momentum) + batch_mean * momentum)
+                running_var.copy_(running_var * (1 - momentum) + batch_var * momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+        out = (input - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+class LayerNorm(Module):
+    """Normalises over the last dims given by ``normalized_shape``; weight ones, bias zeros."""
+
+    def __init__(
+        self,
+        normalized_shape,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        device=None,
+        dtype=None,
+    ):
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        d = dtypes.as_dtype(dtype) if dtype is not None else None
+        if elementwise_affine:
+            self.weight = Parameter(ones(*self.normalized_shape, dtype=d))
+            if bias:
+                self.bias = Parameter(zeros(*self.normalized_shape, dtype=d))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        )
+
+
+class _BatchNorm(Module):
+    _expected_dims: tuple[int, ...] = ()
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device=None,
+        dtype=None,
+        *,
+        bias: bool = True,
+    ):
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        d = dtypes.as_dtype(dtype) if dtype is not None else None
+        if affine:
+            self.weight = Parameter(empty(num_features, dtype=d))
+            if bias:
+                self.bias = Parameter(empty(num_features, dtype=d))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", zeros(num_features, dtype=d))
+            self.register_buffer("running_var", ones(num_features, dtype=d))
+            self.register_buffer("num_batches_tracked", tensor(0, dtype=dtypes.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+        self.reset_parameters()
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            init.zeros_(self.running_mean)
+            init.ones_(self.running_var)
+            with no_grad():
+                self.num_batches_tracked.zero_()
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in self._expected_dims:
+            dims = " or ".join(f"{d}D" for d in self._expected_dims)
+            raise ValueError(f"expected {dims} input (got {input.ndim}D input)")
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            with no_grad():
+                self.num_batches_tracked.add_(1)
+            if self.momentum is None:  # a cumulative average over all batches so far
+                factor = 1.0 / float(self.num_batches_tracked.item())
+        use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
+        keep_stats = not self.training or self.track_running_stats
+        return batch_norm(
+            input,
+            self.running_mean if keep_stats else None,
+            self.running_var if keep_stats else None,
+            self.weight,
+            self.bias,
+            use_batch_stats,
+            factor,
+            self.eps,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of (N, C) or (N, C, L) input, per channel C."""
+
+    _expected_dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of (N, C, H, W) input, per channel C."""
+
+    _expected_dims = (4,)

@@ -1,0 +1,602 @@
+"""Neural-network rules: activations, linear, convolution, pooling, embedding and losses.
+
+Convolution and pooling work on *windows*: ``im2col`` turns an input (N, C, *size) into
+every kernel-sized patch (N, C, *out, *kernel) with one numpy stride trick, and ``col2im``
+adds such patches back into an input-sized array. The two are each other's vjp, and the
+convolution and pooling vjps are written with them, with matmuls and reshapes, so the
+backward of a convolution is itself differentiable (``create_graph=True``). Only the loop
+over kernel positions in ``col2im`` is Python: a 3x3 kernel makes 9 strided numpy adds,
+whatever the image size.
+
+>>> import numpy as np
+>>> from twingrad.rules import RULES
+>>> x = np.arange(16.0).reshape(1, 1, 4, 4); w = np.ones((1, 1, 2, 2))
+>>> conv = RULES["convolution"].forward
+>>> conv(x, w, stride=(2, 2), padding=((0, 0), (0, 0)), dilation=(1, 1), groups=1)[0, 0]
+array([[10., 18.],
+       [42., 50.]])
+>>> print(RULES["convolution"].formula(1))
+d(conv(x, w) + b)/dw = grad_w = sum over windows of grad_out * window of x
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from fractions import Fraction
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from twingrad import generic as g
+from twingrad.rules.elementwise import elementwise
+from twingrad.rules.shape import structural
+
+# -- activations (elementwise) -------------------------------------------------------------
+
+ERF = elementwise(
+    "erf", "erf(x)", r"\operatorname{erf}(x)", ("x",),
+    g.erf,
+    (lambda out, x: (2 / math.sqrt(math.pi)) * g.exp(-(x * x)), "2/sqrt(pi) * exp(-x^2)",
+     r"\frac{2}{\sqrt{\pi}} e^{-x^2}"),
+    rational=False,
+)  # fmt: skip
+
+
+def _erf(x):
+    """erf of a number or array, or of a tensor as a recorded op (the derivative of gelu
+    is itself differentiated with ``create_graph=True``)."""
+    if isinstance(x, float | Fraction | np.ndarray | np.generic):
+        return g.erf(x)
+    return g.run_rule(ERF, x)
+
+
+def _leaky_relu_derivative(out, x, negative_slope):
+    positive = g.indicator(x > 0, x)  # in x's number type: float32 stays float32
+    return positive + (1 - positive) * negative_slope
+
+
+LEAKY_RELU = elementwise(
+    "leaky_relu", "leaky_relu(x)", r"\max(x, s\,x)", ("x",),
+    lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope),
+    (_leaky_relu_derivative, "1 if x > 0 else negative_slope", r"[x > 0] + s\,[x \le 0]"),
+    params=("negative_slope",),
+)  # fmt: skip
+
+_SQRT1_2 = math.sqrt(0.5)
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_KAPPA = 0.044715
+
+
+def _gelu(x):
+    return x * 0.5 * (1 + _erf(x * _SQRT1_2))
+
+
+def _gelu_derivative(out, x):
+    cdf = 0.5 * (1 + _erf(x * _SQRT1_2))
+    return cdf + x * (_INV_SQRT_2PI * g.exp(x * x * -0.5))
+
+
+GELU = elementwise(
+    "gelu", "gelu(x)", r"x\,\Phi(x)", ("x",),
+    _gelu,
+    (_gelu_derivative, "Phi(x) + x * phi(x)  (normal cdf and pdf)", r"\Phi(x) + x\,\varphi(x)"),
+    rational=False,
+)  # fmt: skip
+
+
+def _gelu_tanh(x):
+    return 0.5 * x * (1 + g.tanh(_SQRT_2_OVER_PI * (x + _KAPPA * x * x * x)))
+
+
+def _gelu_tanh_derivative(out, x):
+    t = g.tanh(_SQRT_2_OVER_PI * (x + _KAPPA * x * x * x))
+    inner = _SQRT_2_OVER_PI * (1 + 3 * _KAPPA * x * x)
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * inner
+
+
+GELU_TANH = elementwise(
+    "gelu_tanh", "gelu(x, approximate='tanh')",
+    r"\tfrac{x}{2}\left(1 + \tanh\left(\sqrt{2/\pi}\,(x + 0.044715 x^3)\right)\right)", ("x",),
+    _gelu_tanh,
+    (_gelu_tanh_derivative, "(1 + t)/2 + x/2 (1 - t^2) sqrt(2/pi) (1 + 3*0.044715 x^2)",
+     r"\tfrac{1 + t}{2} + \tfrac{x}{2}(1 - t^2)\sqrt{2/\pi}\,(1 + 0.134145 x^2)"),
+    rational=False,
+)  # fmt: skip
+
+
+def _softplus(x, beta=1.0, threshold=20.0):
+    # log(1 + e^bx) = max(bx, 0) + log(1 + e^-|bx|): neither term overflows
+    bx = x * beta
+    smooth = (np.log1p(np.exp(-np.abs(bx))) + np.maximum(bx, 0)) / beta
+    return np.where(bx > threshold, x, smooth)
+
+
+def _softplus_derivative(out, x, beta=1.0, threshold=20.0):
+    linear = g.indicator(x * beta > threshold, x)
+    return linear + (1 - linear) * g.sigmoid(x * beta)
+
+
+SOFTPLUS = elementwise(
+    "softplus", "softplus(x)", r"\tfrac{1}{\beta}\log(1 + e^{\beta x})", ("x",),
+    _softplus,
+    (_softplus_derivative, "sigmoid(beta * x) (1 above the threshold)", r"\sigma(\beta x)"),
+    rational=False,
+    params=("beta", "threshold"),
+)  # fmt: skip
+
+
+def _silu_derivative(out, x):
+    s = g.sigmoid(x)
+    return s * (1 + x * (1 - s))
+
+
+SILU = elementwise(
+    "silu", "silu(x)", r"x\,\sigma(x)", ("x",),
+    lambda x: x * g.sigmoid(x),
+    (_silu_derivative, "sigmoid(x) (1 + x (1 - sigmoid(x)))", r"\sigma(x)\,(1 + x(1 - \sigma(x)))"),
+    rational=False,
+)  # fmt: skip
+
+# -- linear ----------------------------------------------------------------------------------
+
+
+def _linear(x, w, b=None):
+    y = x @ w.T
+    if b is not None:
+        y += b  # y is fresh: adding in place saves an allocation per call
+    return y
+
+
+LINEAR = structural(
+    "linear", "x @ w.T + b", r"x W^{\top} + b", ("x", "w", "b"),
+    _linear,
+    (lambda grad, out, x, w, b=None: grad @ w, "grad_x = grad_out @ w", r"\bar{x} = \bar{y} W"),
+    (lambda grad, out, x, w, b=None: g.swap_last(grad.reshape(-1, w.shape[0]))
+     @ x.reshape(-1, w.shape[1]),
+     "grad_w = grad_out^T @ x (summed over the batch)", r"\bar{W} = \bar{y}^{\top} x"),
+    # the engines sum the gradient back to b's shape, i.e. over the batch
+    (lambda grad, out, x, w, b=None: grad, "grad_b = grad_out summed over the batch",
+     r"\bar{b} = \textstyle\sum_n \bar{y}_n"),
+)  # fmt: skip
+
+# -- windows: im2col and col2im ----------------------------------------------------------------
+
+
+def windows(x, kernel_size, stride, padding, dilation, value=0):
+    """Every window of ``x`` (N, C, *size) as a read-only view (N, C, *out, *kernel_size).
+
+    ``padding`` holds (before, after) per spatial axis, filled with ``value``.
+
+    >>> windows(np.arange(5.0).reshape(1, 1, 5), (2,), (2,), ((0, 1),), (1,))[0, 0]
+    array([[0., 1.],
+           [2., 3.],
+           [4., 0.]])
+    """
+    nd = len(kernel_size)
+    if any(p for pair in padding for p in pair):
+        x = np.pad(x, ((0, 0), (0, 0), *padding), constant_values=value)
+    extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation))
+    view = sliding_window_view(x, extent, axis=tuple(range(2, 2 + nd)))
+    steps = tuple(slice(None, None, s) for s in stride) + tuple(
+        slice(None, None, d) for d in dilation
+    )
+    return view[(slice(None), slice(None), *steps)]
+
+
+def _col2im(cols, size, kernel_size, stride, padding, dilation):
+    """The adjoint of `windows`: every window of ``cols`` added back where it came from."""
+    nd = len(kernel_size)
+    n, c = cols.shape[:2]
+    out = cols.shape[2 : 2 + nd]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
+    x = g.zeros((n, c, *padded), cols.dtype)
+    for k in np.ndindex(*kernel_size):
+        at = tuple(
+            slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(k, dilation, stride, out)
+        )
+        x[(slice(None), slice(None), *at)] += cols[(Ellipsis, *k)]
+    return x[(slice(None), slice(None), *(slice(lo, lo + s) for s, (lo, _) in zip(size, padding)))]
+
+
+_WINDOW_PARAMS = ("kernel_size", "stride", "padding", "dilation")
+
+IM2COL = structural(
+    "im2col", "windows(x)", r"\operatorname{im2col}(x)", ("x",),
+    lambda x, **p: np.ascontiguousarray(windows(x, **p)),
+    (lambda grad, out, x, **p: g.run_rule(COL2IM, grad, size=tuple(x.shape[2:]), **p),
+     "grad_x = col2im(grad_out): each window's gradient added back where it came from",
+     r"\bar{x} = \operatorname{col2im}(\bar{y})"),
+    params=_WINDOW_PARAMS,
+)  # fmt: skip
+
+COL2IM = structural(
+    "col2im", "col2im(cols)", r"\operatorname{col2im}(c)", ("cols",),
+    _col2im,
+    (lambda grad, out, cols, size, **p: g.run_rule(IM2COL, grad, **p),
+     "grad_cols = im2col(grad_out)", r"\bar{c} = \operatorname{im2col}(\bar{y})"),
+    params=("size", *_WINDOW_PARAMS),
+)  # fmt: skip
+
+# -- convolution -------------------------------------------------------------------------------
+
+
+def _channels_last(a, nd):
+    """(N, C, *spatial) -> (N * prod(spatial), C): one row per output position."""
+    return g.permute(a, (0, *range(2, 2 + nd), 1)).reshape(-1, a.shape[1])
+
+
+def _channels_first(a, n, spatial):
+    """(N * prod(spatial), *rest) -> (N, *rest, *spatial), undoing `_channels_last`."""
+    rest = tuple(a.shape[1:])
+    nd = len(spatial)
+    a = a.reshape((n, *spatial, *rest))
+    return g.permute(a, (0, *range(1 + nd, 1 + nd + len(rest)), *range(1, 1 + nd)))
+
+
+def _grouped(a, groups):
+    """(rows, groups * k) -> (groups, rows, k) for a batched matmul per group."""
+    return g.permute(a.reshape(a.shape[0], groups, -1), (1, 0, 2))
+
+
+def _ungrouped(a):
+    """(groups, rows, k) -> (rows, groups * k)."""
+    return g.permute(a, (1, 0, 2)).reshape(a.shape[1], -1)
+
+
+def _conv_forward(x, w, b=None, *, stride, padding, dilation, groups):
+    nd = w.ndim - 2
+    n, o = x.shape[0], w.shape[0]
+    win = windows(x, w.shape[2:], stride, padding, dilation)
+    out = win.shape[2 : 2 + nd]
+    # (N, C, *out, *k) -> (N * L, C * K): one row per output position, then one matmul
+    cols = win.transpose(0, *range(2, 2 + nd), 1, *range(2 + nd, 2 + 2 * nd)).reshape(
+        n * math.prod(out), -1
+    )
+    if groups == 1:
+        y = cols @ w.reshape(o, -1).T
+    else:
+        y = _ungrouped(
+            _grouped(cols, groups) @ w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
+        )
+    if b is not None:
+        y += b
+    return np.ascontiguousarray(_channels_first(y, n, out))
+
+
+def _conv_vjp_x(grad, out, x, w, b=None, *, stride, padding, dilation, groups):
+    nd = w.ndim - 2
+    o, k = w.shape[0], tuple(w.shape[2:])
+    g2 = _channels_last(grad, nd)  # (N * L, O)
+    if groups == 1:
+        cols = g2 @ w.reshape(o, -1)  # (N * L, C * K)
+    else:
+        cols = _ungrouped(_grouped(g2, groups) @ w.reshape(groups, o // groups, -1))
+    cols = cols.reshape((cols.shape[0], x.shape[1], *k))
+    win = _channels_first(cols, x.shape[0], tuple(grad.shape[2:]))  # (N, C, *k, *out)
+    win = g.permute(win, (0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd)))
+    return g.run_rule(
+        COL2IM,
+        win,
+        size=tuple(x.shape[2:]),
+        kernel_size=k,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+    )
+
+
+def _conv_vjp_w(grad, out, x, w, b=None, *, stride, padding, dilation, groups):
+    nd = w.ndim - 2
+    k = tuple(w.shape[2:])
+    win = g.run_rule(IM2COL, x, kernel_size=k, stride=stride, padding=padding, dilation=dilation)
+    # (N, C, *out, *k) -> (N * L, C * K)
+    cols = g.permute(win, (0, *range(2, 2 + nd), 1, *range(2 + nd, 2 + 2 * nd)))
+    cols = cols.reshape(-1, x.shape[1] * math.prod(k))
+    g2 = _channels_last(grad, nd)
+    if groups == 1:
+        return (g.swap_last(g2) @ cols).reshape(tuple(w.shape))
+    gw = g.swap_last(_grouped(g2, groups)) @ _grouped(cols, groups)  # (G, O/G, C/G * K)
+    return gw.reshape(tuple(w.shape))
+
+
+CONVOLUTION = structural(
+    "convolution", "conv(x, w) + b", r"x \star W + b", ("x", "w", "b"),
+    _conv_forward,
+    (_conv_vjp_x, "grad_x = col2im(grad_out @ w): a transposed convolution",
+     r"\bar{x} = \bar{y} \star^{\top} W"),
+    (_conv_vjp_w, "grad_w = sum over windows of grad_out * window of x",
+     r"\bar{W} = \textstyle\sum_{n,p} \bar{y}_{n,p}\, x_{n,\text{window}(p)}"),
+    (lambda grad, out, x, w, b=None, **p: g.sum_axes(grad, (0, *range(2, grad.ndim))),
+     "grad_b = grad_out summed over batch and positions",
+     r"\bar{b} = \textstyle\sum_{n,p} \bar{y}_{n,p}"),
+    params=("stride", "padding", "dilation", "groups"),
+)  # fmt: skip
+
+# -- pooling -----------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def pool_geometry(size, kernel_size, stride, padding, dilation, ceil_mode):
+    """Output size and (before, after) padding per axis, as PyTorch's pooling computes them.
+
+    The padding after the input is what the last window needs: less than ``padding`` when
+    no window reaches that far, more with ``ceil_mode``, whose last window may hang over
+    the padded input (that overhang is padding that no average counts).
+
+    >>> pool_geometry((5,), (2,), (2,), (0,), (1,), True)
+    ((3,), ((0, 1),))
+    """
+    out, pads = [], []
+    for n, k, s, p, d in zip(size, kernel_size, stride, padding, dilation):
+        span = n + 2 * p - d * (k - 1) - 1
+        o = (-(-span // s) if ceil_mode else span // s) + 1
+        if ceil_mode and (o - 1) * s >= n + p:
+            o -= 1  # the last window would start in the right padding
+        out.append(o)
+        pads.append((p, max(0, (o - 1) * s + d * (k - 1) + 1 - n - p)))
+    return tuple(out), tuple(pads)
+
+
+def _lowest(dtype):
+    return np.iinfo(dtype).min if np.dtype(dtype).kind in "iu" else -np.inf
+
+
+def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode):
+    nd = len(kernel_size)
+    _, pads = pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
+    win = windows(x, kernel_size, stride, pads, dilation, value=_lowest(x.dtype))
+    return win.max(axis=tuple(range(-nd, 0)))
+
+
+def max_pool_argmax(x, kernel_size, stride, padding, dilation, ceil_mode):
+    """For each window, where its maximum is: an index into the flattened window (the first
+    of equal maxima; a nan counts as the maximum, as in PyTorch)."""
+    nd = len(kernel_size)
+    _, pads = pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
+    win = windows(x, kernel_size, stride, pads, dilation, value=_lowest(x.dtype))
+    return win.reshape(*win.shape[: 2 + nd], -1).argmax(-1)
+
+
+def _max_pool_vjp(grad, out, x, kernel_size, stride, padding, dilation, ceil_mode):
+    nd = len(kernel_size)
+    xs = g.values(x)
+    at = max_pool_argmax(xs, kernel_size, stride, padding, dilation, ceil_mode)
+    hit = at[..., None] == np.arange(math.prod(kernel_size))  # one-hot over each window
+    mask = g.indicator(hit.reshape(*at.shape, *kernel_size), xs)
+    win = mask * grad.reshape(tuple(grad.shape) + (1,) * nd)
+    _, pads = pool_geometry(tuple(x.shape[2:]), kernel_size, stride, padding, dilation, ceil_mode)
+    return g.run_rule(
+        COL2IM,
+        win,
+        size=tuple(x.shape[2:]),
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=pads,
+        dilation=dilation,
+    )
+
+
+MAX_POOL = structural(
+    "max_pool", "max_pool(x)", r"\max_{\text{window}} x", ("x",),
+    _max_pool,
+    (_max_pool_vjp, "grad_x = grad_out at the position of each window's maximum, 0 elsewhere",
+     r"\bar{x}_i = \textstyle\sum_{p:\ i = \arg\max \text{window}(p)} \bar{y}_p"),
+    params=("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _avg_divisor(size, kernel_size, stride, padding, ceil_mode, count_include_pad):
+    """How many elements each window's average divides by: the window inside the padded
+    input (``count_include_pad``) or inside the input itself."""
+    _, pads = pool_geometry(size, kernel_size, stride, padding, (1,) * len(size), ceil_mode)
+    counts = np.ones(())  # cached and shared: callers convert it (a copy) before use
+    for n, k, s, p, (lo, hi) in zip(size, kernel_size, stride, padding, pads):
+        counted = np.zeros(n + lo + hi)
+        counted[: n + 2 * p] = 1  # the input and its symmetric padding, not the overhang
+        if not count_include_pad:
+            counted[:p] = counted[p + n :] = 0
+        per_axis = windows(counted.reshape(1, 1, -1), (k,), (s,), ((0, 0),), (1,)).sum(-1)[0, 0]
+        counts = np.multiply.outer(counts, per_axis)
+    return counts
+
+
+def _avg_pool_divisor(
+    x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+):
+    if divisor_override:
+        return divisor_override
+    d = _avg_divisor(tuple(x.shape[2:]), kernel_size, stride, padding, ceil_mode, count_include_pad)
+    return d.astype(np.int64).astype(object) if x.dtype == object else d.astype(x.dtype)
+
+
+def _avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    nd = len(kernel_size)
+    _, pads = pool_geometry(x.shape[2:], kernel_size, stride, padding, (1,) * nd, ceil_mode)
+    win = windows(x, kernel_size, stride, pads, (1,) * nd)
+    total = win.sum(axis=tuple(range(-nd, 0)))
+    return total / _avg_pool_divisor(
+        x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
+
+
+def _avg_pool_vjp(
+    grad, out, x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+):
+    nd = len(kernel_size)
+    xs = g.values(x)
+    share = grad / _avg_pool_divisor(
+        xs, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
+    win = g.broadcast_to(
+        share.reshape(tuple(share.shape) + (1,) * nd), tuple(share.shape) + tuple(kernel_size)
+    )
+    _, pads = pool_geometry(tuple(x.shape[2:]), kernel_size, stride, padding, (1,) * nd, ceil_mode)
+    return g.run_rule(
+        COL2IM,
+        win,
+        size=tuple(x.shape[2:]),
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=pads,
+        dilation=(1,) * nd,
+    )
+
+
+AVG_POOL = structural(
+    "avg_pool", "avg_pool(x)", r"\operatorname{mean}_{\text{window}} x", ("x",),
+    _avg_pool,
+    (_avg_pool_vjp, "grad_x = grad_out / window size, spread over each window",
+     r"\bar{x}_i = \textstyle\sum_{p \ni i} \bar{y}_p / |\text{window}(p)|"),
+    params=("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
+            "divisor_override"),
+)  # fmt: skip
+
+# -- embedding ---------------------------------------------------------------------------------
+
+
+def _row_factor(ids, num_weights, padding_idx, scale_grad_by_freq, like):
+    """What each looked-up row's gradient is multiplied by: 0 at padding_idx, and 1 / (how
+    often its id occurs) with ``scale_grad_by_freq``; None when it is 1 everywhere."""
+    if padding_idx is None and not scale_grad_by_freq:
+        return None
+    factor = np.ones(ids.shape)
+    if scale_grad_by_freq:
+        factor = factor / np.bincount(ids.reshape(-1), minlength=num_weights)[ids]
+    if padding_idx is not None:
+        factor = factor * (ids != padding_idx)
+    factor = factor.reshape(ids.shape + (1,) * (like.ndim - ids.ndim))
+    if like.dtype == object:
+        return np.vectorize(Fraction, otypes=[object])(factor)
+    return factor.astype(like.dtype)
+
+
+def _embedding_backward(grad, indices, num_weights, padding_idx=None, scale_grad_by_freq=False):
+    factor = _row_factor(indices, num_weights, padding_idx, scale_grad_by_freq, grad)
+    gw = g.zeros((num_weights, *grad.shape[indices.ndim :]), grad.dtype)
+    np.add.at(gw, indices, grad if factor is None else grad * factor)
+    return gw
+
+
+def _embedding_vjp(grad, out, w, indices, padding_idx=None, scale_grad_by_freq=False):
+    return g.run_rule(
+        EMBEDDING_BACKWARD,
+        grad,
+        indices,
+        num_weights=w.shape[0],
+        padding_idx=padding_idx,
+        scale_grad_by_freq=scale_grad_by_freq,
+    )
+
+
+EMBEDDING = structural(
+    "embedding", "w[indices]", r"W_{\text{indices}}", ("w", "indices"),
+    lambda w, indices, padding_idx=None, scale_grad_by_freq=False: w[indices],
+    (_embedding_vjp, "grad_w[i] = sum of grad_out where indices == i (0 for padding_idx)",
+     r"\bar{W}_i = \textstyle\sum_{j:\ \text{idx}_j = i} \bar{y}_j"),
+    (None, "no gradient (indices)", r"\text{none}"),
+    params=("padding_idx", "scale_grad_by_freq"),
+)  # fmt: skip
+
+
+def _embedding_backward_vjp(
+    grad, out, upstream, indices, num_weights, padding_idx=None, scale_grad_by_freq=False
+):
+    rows = g.run_rule(EMBEDDING, grad, indices)
+    factor = _row_factor(
+        g.values(indices), num_weights, padding_idx, scale_grad_by_freq, g.values(upstream)
+    )
+    return rows if factor is None else rows * factor
+
+
+EMBEDDING_BACKWARD = structural(
+    "embedding_backward", "scatter_add(grad, indices)", r"\operatorname{scatter}(\bar{y})",
+    ("grad", "indices"),
+    _embedding_backward,
+    (_embedding_backward_vjp, "d/dgrad = the rows of the upstream gradient at indices",
+     r"\bar{g}_j = \bar{W}_{\text{idx}_j}"),
+    (None, "no gradient (indices)", r"\text{none}"),
+    params=("num_weights", "padding_idx", "scale_grad_by_freq"),
+)  # fmt: skip
+
+# -- losses ------------------------------------------------------------------------------------
+
+
+def _nll_terms(x, target, weight, ignore_index, label_smoothing):
+    """Per element of the target: its weight (0 where ignored), and the coefficients M with
+    loss = sum over classes of M * x (before the reduction)."""
+    valid = target != ignore_index
+    safe = np.where(valid, target, 0)
+    w_t = g.indicator(valid, x)
+    if weight is not None:
+        w_t = w_t * weight[safe]
+    coef = g.zeros(x.shape, x.dtype)
+    np.put_along_axis(coef, safe[:, None], -w_t[:, None], axis=1)
+    if label_smoothing:
+        c = x.shape[1]
+        spread = g.indicator(valid, x)[:, None] * (
+            1 if weight is None else weight.reshape((1, c) + (1,) * (x.ndim - 2))
+        )
+        coef = (1 - label_smoothing) * coef - (label_smoothing / c) * spread
+    return w_t, coef
+
+
+def _nll_loss(x, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    w_t, coef = _nll_terms(x, target, weight, ignore_index, label_smoothing)
+    if label_smoothing:
+        per = (coef * x).sum(axis=1)
+    else:
+        safe = np.where(target != ignore_index, target, 0)
+        per = -w_t * np.take_along_axis(x, safe[:, None], axis=1)[:, 0]
+    if reduction == "none":
+        return per
+    total = per.sum()
+    return total if reduction == "sum" else total / w_t.sum()
+
+
+def _nll_vjp(
+    grad, out, x, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0
+):
+    xs = g.values(x)
+    w = None if weight is None else g.values(weight)
+    w_t, coef = _nll_terms(xs, g.values(target), w, ignore_index, label_smoothing)
+    if reduction == "mean":
+        coef = coef / w_t.sum()
+    if reduction == "none":
+        grad = grad.reshape((grad.shape[0], 1, *grad.shape[1:]))
+    return grad * coef
+
+
+NLL_LOSS = structural(
+    "nll_loss", "nll_loss(x, target)", r"-\textstyle\sum_n w_{t_n} x_{n,t_n}",
+    ("x", "target", "weight"),
+    _nll_loss,
+    (_nll_vjp, "grad_x = -w[target] at each target class, 0 elsewhere (/ sum of w[target] "
+     "for the mean)", r"\bar{x}_{n,c} = -w_c [c = t_n] \,/\, \textstyle\sum_n w_{t_n}"),
+    (None, "no gradient (class indices)", r"\text{none}"),
+    (None, "no gradient (class weights)", r"\text{none}"),
+    params=("ignore_index", "reduction", "label_smoothing"),
+)  # fmt: skip
+
+
+def _bce(p, y):
+    # PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss
+    return -(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
+
+
+def _bce_dp(out, p, y):
+    spread = (1 - p) * p
+    return (p - y) / g.where(spread > 1e-12, spread, 1e-12)
+
+
+BINARY_CROSS_ENTROPY = elementwise(
+    "binary_cross_entropy", "-(y log p + (1 - y) log(1 - p))",
+    r"-\left(y \log p + (1 - y)\log(1 - p)\right)", ("p", "y"),
+    _bce,
+    (_bce_dp, "(p - y) / (p (1 - p))", r"\frac{p - y}{p\,(1 - p)}"),
+    (lambda out, p, y: g.log(1 - p) - g.log(p), "log(1 - p) - log(p)",
+     r"\log(1 - p) - \log p"),
+    rational=False,
+)  # fmt: skip
