@@ -9,7 +9,8 @@
 tensor([2., 4., 6.])
 """
 
-from twingrad import autograd, nn
+from twingrad import autograd, data, nn, optim
+from twingrad.checkpoint import load, save
 from twingrad.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from twingrad.scalar import Value
 from twingrad.tensor import *  # noqa: F403  (the PyTorch-mirror surface)
@@ -97,6 +98,7 @@ __all__ = [
     "concat",
     "concatenate",
     "cos",
+    "data",
     "div",
     "double",
     "draw",
@@ -109,6 +111,7 @@ __all__ = [
     "gather",
     "index_select",
     "is_grad_enabled",
+    "load",
     "log",
     "log_softmax",
     "logsumexp",
@@ -125,11 +128,13 @@ __all__ = [
     "neg",
     "nn",
     "no_grad",
+    "optim",
     "permute",
     "pow",
     "prod",
     "relu",
     "reshape",
+    "save",
     "set_grad_enabled",
     "sigmoid",
     "sin",
