@@ -278,7 +278,7 @@ def _backward_view(dot: Dot, layout, style: _Style) -> None:
         rows = [[bold(GradFn(node).name())]]
         rows += [[escape(line)] for line in _saved_lines(node, namer)]
         dot.node(
-            f"{nid}",
+            nid,
             html_table(rows, fill=HIGHLIGHT if id(node) in style.highlight else None),
             cluster=cluster,
             **style.border(node),
