@@ -125,8 +125,8 @@ backward, and an SGD update. `moons-step` and `moons-forward` are timed as steps
 training loop: a run is the mean of 3 consecutive steps after an untimed one, so that each
 step inherits the garbage of the step before, as in real training (micrograd's graphs are
 reference cycles that only the cyclic collector frees; twingrad's are freed as soon as
-they are dropped). `moons-backward` times `backward()` on a
-graph built beforehand. No torch in the process; the cyclic collector stays on throughout.
+they are dropped). `moons-backward` times `backward()` on a graph built beforehand. No
+torch in the process; the cyclic collector stays on throughout.
 """
 
 if __name__ == "__main__":
