@@ -130,6 +130,8 @@ def relu(x):
     if isinstance(x, np.ndarray | np.generic):
         if x.dtype == object:
             return np.where(x > 0, x, Fraction(0))
+        if x.dtype.kind in "fi":
+            return np.maximum(x, 0)  # the same values in one pass; nan stays nan
         return np.where(x <= 0, np.zeros((), x.dtype), x)
     return x.relu()
 
@@ -278,10 +280,18 @@ def indicator(condition, like):
 
 
 def broadcast_to(x, shape):
-    """x repeated along new or size-1 axes to ``shape`` (a view for arrays)."""
+    """x repeated along new or size-1 axes to ``shape`` (for arrays: not to be written to)."""
     if isinstance(x, np.ndarray | np.generic):
+        if math.prod(shape) <= _SMALL:
+            # np.broadcast_to's view takes longer to build than a small copy (~5 vs ~1 µs)
+            out = np.empty(shape, x.dtype)
+            out[...] = x
+            return out
         return np.broadcast_to(x, shape)
     return x.expand(shape)
+
+
+_SMALL = 1 << 16
 
 
 def sum_axes(x, axes, keepdims: bool = False):
@@ -301,7 +311,7 @@ def permute(x, axes):
 def swap_last(x):
     """x with its last two axes swapped (a matrix transpose, batched)."""
     if isinstance(x, np.ndarray | np.generic):
-        return np.swapaxes(x, -1, -2)
+        return x.swapaxes(-1, -2)
     return x.transpose(-1, -2)
 
 

@@ -32,6 +32,7 @@ from twingrad.tensor.dtypes import (
     int64,
     set_default_dtype,
 )
+from twingrad.tensor.printing import set_printoptions
 from twingrad.tensor.tensor import Size, Tensor
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "randn_like",
     "randperm",
     "set_default_dtype",
+    "set_printoptions",
     "tensor",
     "zeros",
     "zeros_like",

@@ -8,6 +8,9 @@ the version of each input (so an in-place change of an input is caught at backwa
 for each input's vector-Jacobian product and undoes broadcasting in one place
 (`sum_to_shape`). With ``create_graph=True`` the same rules run on Tensors instead of numpy
 arrays, so the backward pass records a graph of its own: higher-order gradients for free.
+
+Both run once per op, so they are written for speed: no per-call imports, no generators,
+and numpy's floating-point error state set through one context variable.
 """
 
 from __future__ import annotations
@@ -15,29 +18,71 @@ from __future__ import annotations
 import numpy as np
 
 from twingrad import graph
-from twingrad.graph import is_grad_enabled, topological_order
+from twingrad.graph import _grad_mode, topological_order
+
+Tensor = None
+"""The Tensor class. `twingrad.tensor.tensor` imports this module before it defines the
+class, then sets this name, so that the hot paths below need no import per call."""
+
+# Ops whose backward reads no saved tensor, only shapes and parameters. As in PyTorch, a
+# second backward through them works after the first freed the graph, and changing their
+# output in place (under no_grad) does not invalidate them.
+SAVES_NOTHING = frozenset(
+    {"add", "sub", "neg", "add_n", "sum", "mean", "reshape", "expand", "permute", "clone",
+     "to_dtype"}
+)  # fmt: skip
+
+try:  # numpy >= 2: np.errstate is a context variable; setting it directly costs ~0.1 µs
+    from numpy._core.umath import _extobj_contextvar, _make_extobj
+
+    _QUIET = _make_extobj(all="ignore")
+    _enter = _extobj_contextvar.set
+    unquiet = _extobj_contextvar.reset
+except ImportError:  # older numpy: the public context manager (about 2 µs per op)
+    _QUIET = None
+
+    def _enter(_):
+        state = np.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def unquiet(state) -> None:
+        state.__exit__(None, None, None)
 
 
-def _quiet():
-    """IEEE results (inf, nan) without numpy warnings, as PyTorch gives them."""
-    return np.errstate(all="ignore")
+def quiet():
+    """Silence numpy's floating-point warnings, as PyTorch gives inf and nan silently;
+    returns the token that `unquiet` takes to restore them."""
+    return _enter(_QUIET)
 
 
 def apply(rule, *inputs, **params):
     """Run ``rule`` forward on ``inputs`` (Tensors) and record the node if a grad is needed."""
-    from twingrad.tensor.tensor import Tensor
-
-    with _quiet():
-        data = rule.forward(*(x._data for x in inputs), **params)
+    token = _enter(_QUIET)
+    try:
+        if len(inputs) == 2:
+            data = rule.forward(inputs[0]._data, inputs[1]._data, **params)
+        elif len(inputs) == 1:
+            data = rule.forward(inputs[0]._data, **params)
+        else:
+            data = rule.forward(*[x._data for x in inputs], **params)
+    finally:
+        unquiet(token)
     out = Tensor._make(data)
-    if is_grad_enabled():
+    if _grad_mode.enabled:
         for x in inputs:
-            if x.requires_grad:
-                out.requires_grad = True
-                out._op = rule
-                out._prev = inputs
-                out._params = params
-                out._versions = tuple(x._version[0] for x in inputs)
+            if x._requires_grad:
+                # only floating (and exact) results carry gradients: x.long() does not
+                if out._data.dtype.kind in "fO":
+                    out._requires_grad = True
+                    out._op = rule
+                    out._prev = inputs
+                    out._params = params
+                    out._versions = (
+                        (inputs[0]._version[0], inputs[1]._version[0])
+                        if len(inputs) == 2
+                        else tuple([x._version[0] for x in inputs])
+                    )
                 break
     return out
 
@@ -49,8 +94,9 @@ def sum_to_shape(grad, shape: tuple):
     >>> sum_to_shape(np.ones((2, 3)), (3,))
     array([2., 2., 2.])
     """
-    gshape = grad.shape
-    if tuple(gshape) == tuple(shape):
+    gshape = tuple(grad.shape)
+    shape = tuple(shape)
+    if gshape == shape:
         return grad
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
@@ -59,6 +105,15 @@ def sum_to_shape(grad, shape: tuple):
     if isinstance(grad, np.ndarray | np.generic):
         return np.asarray(grad.sum(axis=axes)).reshape(shape) if axes else grad.reshape(shape)
     return grad.sum(dim=axes).reshape(shape) if axes else grad.reshape(shape)
+
+
+# PyTorch's names for the backward of the same op where they differ from the rule's name
+_TORCH_NAMES = {
+    "pow_var": "PowBackward1",
+    "to_dtype": "ToCopyBackward0",
+    "reshape": "ViewBackward0",
+}
+_MATMUL_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0"}
 
 
 class GradFn:
@@ -76,7 +131,17 @@ class GradFn:
         self._node = node
 
     def name(self) -> str:
-        return "".join(part.capitalize() for part in self._node._op.name.split("_")) + "Backward0"
+        """PyTorch's name for this backward (``MulBackward0``, ``SumBackward1``...)."""
+        node = self._node
+        op = node._op.name
+        if op in _TORCH_NAMES:
+            return _TORCH_NAMES[op]
+        if op == "matmul":
+            ranks = tuple(p._data.ndim for p in node._prev)
+            return _MATMUL_NAMES.get(ranks, "MatmulBackward0")
+        if op in ("sum", "mean") and (node._params or {}).get("dim") is not None:
+            return op.capitalize() + "Backward1"  # PyTorch's overload with a dim argument
+        return "".join(part.capitalize() for part in op.split("_")) + "Backward0"
 
     @property
     def next_functions(self) -> tuple:
@@ -85,7 +150,7 @@ class GradFn:
         for p in self._node._prev:
             if p._op is not None:
                 out.append((GradFn(p), 0))
-            elif p.requires_grad:
+            elif p._requires_grad:
                 out.append((AccumulateGrad(p), 0))
             else:
                 out.append((None, 0))
@@ -96,7 +161,7 @@ class GradFn:
         """What the backward reads: the inputs, the output and the op's parameters."""
         saved = {name: p for name, p in zip(self._node._op.args, self._node._prev)}
         saved["result"] = self._node
-        saved.update(self._node._params)
+        saved.update(self._node._params or {})
         return saved
 
     def __eq__(self, other) -> bool:
@@ -124,23 +189,39 @@ class AccumulateGrad(GradFn):
         return self._node
 
 
-def _check_versions(node) -> None:
-    for p, seen in zip(node._prev, node._versions):
-        if p._version[0] != seen:
-            raise RuntimeError(
-                "one of the tensors needed for gradient computation has been modified by an "
-                f"in-place operation: a tensor of shape {tuple(p.shape)} is at version "
-                f"{p._version[0]}; expected version {seen} instead (it is an input of "
-                f"{GradFn(node).name()}). Use an out-of-place op, or .clone() before "
-                "modifying it."
-            )
+def _modified_error(node, p, seen: int) -> RuntimeError:
+    return RuntimeError(
+        "one of the tensors needed for gradient computation has been modified by an "
+        f"in-place operation: a tensor of shape {tuple(p._data.shape)} is at version "
+        f"{p._version[0]}; expected version {seen} instead (it is an input of "
+        f"{GradFn(node).name()}). Use an out-of-place op, or .clone() before modifying it."
+    )
+
+
+def _output_modified_error(node) -> RuntimeError:
+    return RuntimeError(
+        "one of the tensors needed for gradient computation has been modified by an "
+        f"in-place operation: the output of {GradFn(node).name()} (shape "
+        f"{tuple(node._data.shape)}), which its backward reads, was changed in place after "
+        "it was computed. Use an out-of-place op, or .clone() before modifying it."
+    )
+
+
+def _freed_error(node) -> RuntimeError:
+    return RuntimeError(
+        "Trying to backward through the graph a second time (or to read its saved tensors "
+        f"after they were freed): the first backward freed {GradFn(node).name()}. Pass "
+        "retain_graph=True to the first backward() if you need to call it twice."
+    )
 
 
 def run_backward(roots, seeds, retain_graph: bool, create_graph: bool, inputs=None):
     """Back-propagate ``seeds`` from ``roots``; return {tensor: gradient} for the leaves
-    (and the tensors that called ``retain_grad``), or for ``inputs`` when given."""
-    from twingrad.tensor.tensor import Tensor
+    (and the tensors that called ``retain_grad``), or for ``inputs`` when given.
 
+    Gradients are numpy arrays, or Tensors with ``create_graph`` (the backward pass then
+    records its own graph, so it can be differentiated again).
+    """
     if len(roots) == 1:
         order = topological_order(roots[0])
     else:
@@ -148,64 +229,135 @@ def run_backward(roots, seeds, retain_graph: bool, create_graph: bool, inputs=No
         for r in roots:
             for n in graph.reachable(r):
                 seen[n] = None
-        order = sorted(seen, key=lambda n: n._seq)
+        order = sorted(seen, key=graph.stamp)
     grads = {}
     for r, s in zip(roots, seeds):
         grads[r] = grads[r] + s if r in grads else s
     wanted = None if inputs is None else set(inputs)
     results = {}
-    previous_mode = graph.is_grad_enabled()
-    graph.set_grad_enabled(create_graph)
+    previous_mode = _grad_mode.enabled
+    _grad_mode.enabled = create_graph
+    token = quiet()
     try:
-        with _quiet():
-            for node in reversed(order):
-                g = grads.pop(node, None)
-                if g is None:
-                    continue
-                if wanted is None:
-                    if node._op is None or node._retains_grad:
-                        results[node] = g
-                elif node in wanted:
-                    results[node] = g
-                if node._op is None:
-                    continue
-                if node._freed:
-                    raise RuntimeError(
-                        "Trying to backward through the graph a second time (or to read "
-                        "its saved tensors after they were freed): the first backward freed "
-                        f"{GradFn(node).name()}. Pass retain_graph=True to the first "
-                        "backward() if you need to call it twice."
-                    )
-                _check_versions(node)
-                prev = node._prev
-                if create_graph:
-                    args, out = prev, node
-                else:
-                    args, out = tuple(p._data for p in prev), node._data
-                rule, params = node._op, node._params
-                for i, p in enumerate(prev):
-                    if not p.requires_grad:
-                        continue
-                    gi = rule.vjp(i, g, out, args, params)
-                    if gi is None:
-                        continue
-                    if create_graph != isinstance(gi, Tensor) or not hasattr(gi, "shape"):
-                        gi = _as_kind(gi, create_graph, p)  # e.g. a bare Fraction from 0-d
-                    gi = sum_to_shape(gi, p.shape)
-                    if not create_graph and gi.dtype != p.dtype.numpy:
-                        gi = gi.astype(p.dtype.numpy)
-                    grads[p] = grads[p] + gi if p in grads else gi
-                if not retain_graph:
-                    node._freed = True
+        walk = _walk_tensors if create_graph else _walk_arrays
+        walk(reversed(order), grads, wanted, results, retain_graph)
     finally:
-        graph.set_grad_enabled(previous_mode)
+        unquiet(token)
+        _grad_mode.enabled = previous_mode
     return results
 
 
-def _as_kind(g, as_tensor: bool, like):
-    """A vjp that returned a plain number or array where a Tensor was expected (or back)."""
-    from twingrad.tensor.tensor import Tensor
+_PLANS = {}  # id(rule) -> (saves something?, local derivatives or None); rules live forever
 
-    if as_tensor:
-        return Tensor._make(np.asarray(g, dtype=like.dtype.numpy))
-    return g._data if isinstance(g, Tensor) else np.asarray(g, dtype=like.dtype.numpy)
+
+def _plan(rule) -> tuple:
+    derivatives = None if rule.variadic else rule.derivatives
+    plan = _PLANS[id(rule)] = (rule.name not in SAVES_NOTHING, derivatives)
+    return plan
+
+
+def _check(node, rule) -> tuple:
+    """Refuse to run the backward of a node whose inputs or output changed since it was
+    recorded, or whose graph a previous backward freed; return the rule's plan."""
+    for p, seen_version in zip(node._prev, node._versions):
+        if p._version[0] != seen_version:
+            raise _modified_error(node, p, seen_version)
+    plan = _PLANS.get(id(rule)) or _plan(rule)
+    if plan[0]:
+        if node._freed:
+            raise _freed_error(node)
+        if node._version[1] > node._seq:  # its output was changed in place since
+            raise _output_modified_error(node)
+    return plan
+
+
+def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
+    """The backward pass on numpy arrays: the loop that ``loss.backward()`` runs."""
+    for node in order:
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        rule = node._op
+        if wanted is None:
+            if rule is None or node._retains_grad:
+                results[node] = g
+        elif node in wanted:
+            results[node] = g
+        if rule is None:
+            continue
+        derivatives = _check(node, rule)[1]
+        prev, params, out = node._prev, node._params, node._data
+        args = [p._data for p in prev]
+        for i, p in enumerate(prev):
+            if not p._requires_grad:
+                continue
+            if derivatives is not None:
+                d = derivatives[i]
+                if d is None:
+                    continue
+                local = d(out, *args, **params) if params else d(out, *args)
+                if type(local) is not int:
+                    gi = g * local
+                elif local == 1:  # add, sub: no multiplication, and no new array
+                    gi = g  # shared, never modified in place: sums below make new arrays
+                elif local == -1:
+                    gi = -g
+                else:
+                    gi = g * local
+            else:
+                gi = rule.vjp(i, g, out, args, params)
+                if gi is None:
+                    continue
+            if type(gi) is not np.ndarray:
+                # numpy gives 0-d results as scalars, whose methods are slow (reshape: 3 µs)
+                gi = gi._data if isinstance(gi, Tensor) else np.asarray(gi, p._data.dtype)
+            target = p._data
+            if gi.shape != target.shape:
+                gi = sum_to_shape(gi, target.shape)
+            if gi.dtype is not target.dtype and gi.dtype != target.dtype:
+                gi = gi.astype(target.dtype)
+            before = grads.get(p)
+            grads[p] = gi if before is None else before + gi
+        if not retain_graph:
+            node._freed = True
+
+
+def _walk_tensors(order, grads, wanted, results, retain_graph: bool) -> None:
+    """The backward pass on Tensors (create_graph): the same rules, recorded as they run."""
+    for node in order:
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        rule = node._op
+        if wanted is None:
+            if rule is None or node._retains_grad:
+                results[node] = g
+        elif node in wanted:
+            results[node] = g
+        if rule is None:
+            continue
+        derivatives = _check(node, rule)[1]
+        prev, params = node._prev, node._params or {}
+        for i, p in enumerate(prev):
+            if not p._requires_grad:
+                continue
+            if derivatives is not None:
+                d = derivatives[i]
+                if d is None:
+                    continue
+                gi = g * d(node, *prev, **params)
+            else:
+                gi = rule.vjp(i, g, node, prev, params)
+                if gi is None:
+                    continue
+            target = p._data
+            if not isinstance(gi, Tensor):
+                gi = Tensor._make(np.asarray(gi, dtype=target.dtype))
+            if gi._data.shape != target.shape:
+                gi = sum_to_shape(gi, target.shape)
+            if gi._data.dtype != target.dtype:
+                gi = gi.to(target.dtype)
+            before = grads.get(p)
+            grads[p] = gi if before is None else before + gi
+        if not retain_graph:
+            node._freed = True

@@ -19,22 +19,21 @@ from fractions import Fraction
 import numpy as np
 
 from twingrad import generic
+from twingrad.graph import _grad_mode
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
+from twingrad.tensor import autograd, dtypes
 from twingrad.tensor.autograd import apply
 
 
 def _tensor_class():
-    from twingrad.tensor.tensor import Tensor
-
-    return Tensor
+    return autograd.Tensor  # set once Tensor exists; the op functions run only after that
 
 
 def operand(x, dtype: dtypes.dtype):
     """``x`` as a Tensor of ``dtype``: Python numbers become constants, other dtypes cast."""
-    Tensor = _tensor_class()
+    Tensor = autograd.Tensor
     if isinstance(x, Tensor):
-        return x if x.dtype is dtype else x.to(dtype)
+        return x if x._data.dtype == dtype.numpy else x.to(dtype)
     if dtype is dtypes.fraction:
         return Tensor._make(np.array(Fraction(x), dtype=object))
     if isinstance(x, np.ndarray | list | tuple):
@@ -68,44 +67,122 @@ def _check_exact(rule, *tensors) -> None:
         generic._not_rational(rule.name)
 
 
+_NUMBERS = (float, int)  # exact types: bool (an int subclass) takes the promotion path
+
+
 def binary(rule, a, b, float_result: bool = False):
-    """Run a two-argument elementwise rule with PyTorch's promotion and broadcasting."""
-    Tensor = _tensor_class()
-    if (
-        isinstance(a, Tensor)
-        and isinstance(b, Tensor)
-        and a._data.dtype is b._data.dtype
-        and (not float_result or a.dtype.is_floating_point)
-    ):
-        ta, tb = a, b
-    else:
+    """Run a two-argument elementwise rule with PyTorch's promotion and broadcasting.
+
+    ``float_result``: integer operands give the default float dtype (true division).
+    The common cases (two tensors of one dtype, a float tensor and a Python number) skip
+    the general promotion.
+    """
+    Tensor = autograd.Tensor
+    ta = tb = None
+    if isinstance(a, Tensor):
+        da = a._data.dtype
+        if isinstance(b, Tensor):
+            if da is b._data.dtype and (da.kind == "f" or da.kind == "i" and not float_result):
+                ta, tb = a, b
+        elif da.kind == "f" and type(b) in _NUMBERS:
+            ta, tb = a, Tensor._make(np.array(b, dtype=da))
+    elif isinstance(b, Tensor) and type(a) in _NUMBERS:
+        db = b._data.dtype
+        if db.kind == "f":
+            ta, tb = Tensor._make(np.array(a, dtype=db)), b
+    if ta is None:
         d = dtypes.promote(a, b)
         if float_result and not d.is_floating_point:
             d = dtypes.get_default_dtype()
+        if d is dtypes.bool_ and rule is SUB:
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                "Use the `^` or `logical_xor()` operator instead."
+            )
         ta, tb = operand(a, d), operand(b, d)
-    if ta._data.shape != tb._data.shape:
+        if ta._data.dtype == object:
+            _check_exact(rule, ta, tb)
+    try:
+        return apply(rule, ta, tb)
+    except ValueError:
+        # numpy refused to broadcast (checking first would cost more than the op)
         broadcast_shapes(ta._data.shape, tb._data.shape)
-    if ta._data.dtype == object:
-        _check_exact(rule, ta, tb)
-    return apply(rule, ta, tb)
+        raise
 
 
 def unary(rule, x, float_result: bool = True, **params):
     """Run a one-argument elementwise rule; integer input becomes the default float dtype."""
-    if float_result and not x.dtype.is_floating_point:
-        x = x.to(dtypes.get_default_dtype())
-    if x._data.dtype == object:
-        _check_exact(rule, x)
+    kind = x._data.dtype.kind
+    if kind != "f":
+        if float_result and kind != "O":
+            x = x.to(dtypes.get_default_dtype())
+        elif kind == "b" and rule is NEG:
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
+        elif kind == "O":
+            _check_exact(rule, x)
     return apply(rule, x, **params)
 
 
 def compare(op, a, b):
     """A comparison: a bool tensor, outside the graph."""
-    Tensor = _tensor_class()
-    d = dtypes.promote(a, b)
-    ta, tb = operand(a, d), operand(b, d)
-    broadcast_shapes(ta._data.shape, tb._data.shape)
+    Tensor = autograd.Tensor
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype is b._data.dtype:
+        ta, tb = a, b
+    else:
+        d = dtypes.promote(a, b)
+        ta, tb = operand(a, d), operand(b, d)
+    if ta._data.shape != tb._data.shape:
+        broadcast_shapes(ta._data.shape, tb._data.shape)
     return Tensor._make(np.asarray(op(ta._data, tb._data), dtype=np.bool_))
+
+
+def inplace_binary(x, rule, ufunc, other):
+    """``x op= other`` (``add_``, ``sub_``, ``mul_``, ``div_``).
+
+    When nothing is recorded (under no_grad, or no gradient involved), a float tensor and
+    a number or a tensor of its dtype are computed straight into ``x``'s memory, as an
+    optimizer step needs; numpy checks the shapes before it writes anything. Everything
+    else goes through `Tensor._inplace`, which keeps the graph right.
+    """
+    Tensor = autograd.Tensor
+    data = x._data
+    if data.dtype.kind == "f" and not (
+        _grad_mode.enabled
+        and (x._requires_grad or isinstance(other, Tensor) and other._requires_grad)
+    ):
+        if isinstance(other, Tensor):
+            b = other._data if other._data.dtype is data.dtype else None
+        else:
+            b = other if type(other) in _NUMBERS else None
+        if b is not None:
+            token = autograd.quiet()
+            try:
+                ufunc(data, b, out=data)
+            except ValueError:
+                pass  # a shape that does not fit: the general path below says why
+            else:
+                x._count_change()
+                return x
+            finally:
+                autograd.unquiet(token)
+    return x._inplace(binary(rule, x, other, float_result=rule is DIV))
+
+
+def bitwise(op, symbol: str, a, b):
+    """``&``, ``|``, ``^``: logical on bool tensors, bitwise on integers, outside the graph."""
+    d = dtypes.promote(a, b)
+    if d not in (dtypes.bool_, dtypes.int64):
+        raise TypeError(
+            f"{symbol} needs bool or integer tensors, got {d.name}; compare first (x > 0) "
+            "to make a bool mask"
+        )
+    ta, tb = operand(a, d), operand(b, d)
+    if ta._data.shape != tb._data.shape:
+        broadcast_shapes(ta._data.shape, tb._data.shape)
+    return autograd.Tensor._make(np.asarray(op(ta._data, tb._data)))
 
 
 ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"], RULES["neg"]
@@ -147,7 +224,7 @@ def pow(input, exponent):  # noqa: A001  (PyTorch's name)
 
 
 def neg(input):
-    return apply(NEG, input)
+    return unary(NEG, input, float_result=False)
 
 
 def abs(input):  # noqa: A001  (PyTorch's name)
@@ -305,7 +382,7 @@ class ElementwiseOps:
         return binary(POW_VAR, base, self)
 
     def __neg__(self):
-        return apply(NEG, self)
+        return unary(NEG, self, float_result=False)
 
     def __abs__(self):
         return apply(ABS, self)
@@ -326,7 +403,7 @@ class ElementwiseOps:
         return pow(self, exponent)
 
     def neg(self):
-        return apply(NEG, self)
+        return unary(NEG, self, float_result=False)
 
     def abs(self):
         return apply(ABS, self)
@@ -378,17 +455,29 @@ class ElementwiseOps:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __and__(self, other):
-        return compare(np.logical_and, self, other)
+        return bitwise(np.bitwise_and, "&", self, other)
+
+    def __rand__(self, other):
+        return bitwise(np.bitwise_and, "&", other, self)
 
     def __or__(self, other):
-        return compare(np.logical_or, self, other)
+        return bitwise(np.bitwise_or, "|", self, other)
+
+    def __ror__(self, other):
+        return bitwise(np.bitwise_or, "|", other, self)
 
     def __xor__(self, other):
-        return compare(np.logical_xor, self, other)
+        return bitwise(np.bitwise_xor, "^", self, other)
+
+    def __rxor__(self, other):
+        return bitwise(np.bitwise_xor, "^", other, self)
 
     def __invert__(self):
-        if self.dtype is not dtypes.bool_:
-            raise TypeError(f"~ is defined for bool tensors here, got {self.dtype}")
+        if self._data.dtype.kind not in "bi":
+            raise TypeError(
+                f"~ needs a bool or integer tensor, got {self.dtype.name}; use "
+                "logical_not() for the mask of zeros"
+            )
         return _tensor_class()._make(~self._data)
 
     def logical_not(self):
@@ -401,16 +490,16 @@ class ElementwiseOps:
     # -- in place ---------------------------------------------------------------------
 
     def add_(self, other, alpha=1):
-        return self._inplace(add(self, other, alpha))
+        return inplace_binary(self, ADD, np.add, other if alpha == 1 else other * alpha)
 
     def sub_(self, other, alpha=1):
-        return self._inplace(sub(self, other, alpha))
+        return inplace_binary(self, SUB, np.subtract, other if alpha == 1 else other * alpha)
 
     def mul_(self, other):
-        return self._inplace(binary(MUL, self, other))
+        return inplace_binary(self, MUL, np.multiply, other)
 
     def div_(self, other):
-        return self._inplace(binary(DIV, self, other, float_result=True))
+        return inplace_binary(self, DIV, np.true_divide, other)
 
     def pow_(self, exponent):
         return self._inplace(pow(self, exponent))

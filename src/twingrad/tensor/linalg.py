@@ -12,35 +12,46 @@ from twingrad.rules import RULES
 from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
 
+MATMUL = RULES["matmul"]
+
 
 def _shape_text(shape) -> str:
     return "x".join(str(s) for s in shape) if shape else "scalar"
 
 
 def matmul(input, other):
-    """``input @ other``: dot, matrix-vector, matrix and batched products."""
-    from twingrad.tensor.elementwise import operand
+    """``input @ other``: dot, matrix-vector, matrix and batched products.
 
-    if input.ndim == 0 or other.ndim == 0:
+    >>> import twingrad
+    >>> twingrad.matmul(twingrad.ones(2, 3), twingrad.ones(3)).tolist()
+    [3.0, 3.0]
+    """
+    a, b = input._data, other._data
+    if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
-            "both arguments to matmul need to be at least 1D, but they are "
-            f"{input.ndim}D and {other.ndim}D"
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
-    k_a = input.shape[-1]
-    k_b = other.shape[-2] if other.ndim >= 2 else other.shape[0]
-    if k_a != k_b:
+    k_b = b.shape[-2] if b.ndim >= 2 else b.shape[0]
+    if a.shape[-1] != k_b:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(
+                f"inconsistent tensor size: a dot product needs vectors of one length, got "
+                f"{a.shape[0]} and {b.shape[0]}"
+            )
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_shape_text(input.shape)} and "
-            f"{_shape_text(other.shape)})"
+            f"mat1 and mat2 shapes cannot be multiplied ({_shape_text(a.shape)} and "
+            f"{_shape_text(b.shape)})"
         )
-    if input.ndim > 2 or other.ndim > 2:
+    if a.ndim > 2 or b.ndim > 2:
         from twingrad.tensor.elementwise import broadcast_shapes
 
-        broadcast_shapes(tuple(input.shape[:-2]), tuple(other.shape[:-2]))
-    if input.dtype is not other.dtype:
+        broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    if a.dtype is not b.dtype:
+        from twingrad.tensor.elementwise import operand
+
         d = dtypes.promote(input, other)
         input, other = operand(input, d), operand(other, d)
-    return apply(RULES["matmul"], input, other)
+    return apply(MATMUL, input, other)
 
 
 def mm(input, mat2):

@@ -7,7 +7,7 @@ for ties, are in `twingrad.rules.reduce`.
 >>> import twingrad
 >>> x = twingrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
 >>> x.sum(dim=0)
-tensor([4., 6.], grad_fn=<SumBackward0>)
+tensor([4., 6.], grad_fn=<SumBackward1>)
 >>> values, indices = x.max(dim=1)
 >>> indices
 tensor([1, 1])

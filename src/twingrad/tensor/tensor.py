@@ -15,18 +15,19 @@ tensor([[2., 4.],
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
-from twingrad.graph import is_grad_enabled, new_stamp
+from twingrad import graph
+from twingrad.graph import _grad_mode, new_stamp
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
+from twingrad.tensor import autograd, dtypes
 from twingrad.tensor.autograd import AccumulateGrad, GradFn, apply, run_backward
 from twingrad.tensor.elementwise import ElementwiseOps
+from twingrad.tensor.functional import grad_seed
 from twingrad.tensor.indexing import IndexingOps
 from twingrad.tensor.linalg import LinalgOps
 from twingrad.tensor.movement import MovementOps
+from twingrad.tensor.printing import tensor_repr
 from twingrad.tensor.reduce import ReductionOps
 
 
@@ -47,7 +48,8 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
     """An n-dimensional array with autograd, mirroring ``torch.Tensor``.
 
     Build one with `twingrad.tensor`; ``Tensor(data)`` makes a tensor of the default
-    float dtype, as ``torch.Tensor(data)`` does.
+    float dtype, and ``Tensor(2, 3)`` one of that shape (zeros here, where PyTorch leaves
+    the memory uninitialized), as ``torch.Tensor`` does.
     """
 
     __slots__ = (
@@ -67,18 +69,41 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
     )
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
 
-    def __init__(self, data=(), *, dtype=None, requires_grad: bool = False):
+    def __init__(self, *data, dtype=None, requires_grad: bool = False):
         from twingrad.tensor.creation import as_array
 
-        array = as_array(data, dtypes.as_dtype(dtype) if dtype else dtypes.get_default_dtype())
+        d = dtypes.as_dtype(dtype) if dtype else dtypes.get_default_dtype()
+        if data and all(isinstance(n, int | np.integer) and not isinstance(n, bool) for n in data):
+            array = np.zeros(tuple(int(n) for n in data), dtype=d.numpy)  # Tensor(2, 3)
+        elif len(data) <= 1:
+            array = as_array(data[0] if data else (), d)
+        else:
+            raise TypeError(
+                "Tensor() takes one sequence of values or integer sizes, got "
+                f"{', '.join(type(x).__name__ for x in data)}"
+            )
         self._setup(array)
         self.requires_grad = requires_grad
 
     @classmethod
     def _make(cls, array: np.ndarray) -> Tensor:
-        """Wrap an array twingrad already holds (no checks, no copy)."""
-        t = cls.__new__(cls)
-        t._setup(array if isinstance(array, np.ndarray) else np.asarray(array))
+        """Wrap an array twingrad already holds (no checks, no copy).
+
+        Every op result goes through here, so it sets the slots itself (see `_setup`).
+        """
+        t = _new(cls)
+        t._data = array if type(array) is np.ndarray else np.asarray(array)
+        t._requires_grad = False
+        t._grad = None
+        t._op = None
+        t._prev = ()
+        t._params = None
+        t._versions = ()
+        t._version = [0, -1]
+        t._seq = _next_stamp()
+        t._freed = False
+        t._retains_grad = False
+        t.name = None
         return t
 
     def _setup(self, array: np.ndarray) -> None:
@@ -89,7 +114,8 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         self._prev = ()  # input tensors, in argument order
         self._params = None
         self._versions = ()  # each input's version when this node was recorded
-        self._version = [0]  # shared with views of the same memory
+        # [version, stamp of the last in-place change], shared with views of the memory
+        self._version = [0, -1]
         self._seq = new_stamp()
         self._freed = False
         self._retains_grad = False
@@ -237,9 +263,13 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         shape (the vector in the vector-Jacobian product). The graph is freed afterwards
         unless ``retain_graph`` (or ``create_graph``, which also makes the gradients
         differentiable) is set.
-        """
-        from twingrad.tensor.functional import grad_seed
 
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).backward(twingrad.tensor([1.0, 10.0]))
+        >>> x.grad
+        tensor([ 2., 40.])
+        """
         if retain_graph is None:
             retain_graph = create_graph
         seed = grad_seed(self, gradient, create_graph)
@@ -249,60 +279,94 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
             node._accumulate_grad(g, create_graph)
 
     def _accumulate_grad(self, g, create_graph: bool) -> None:
+        """Add ``g`` (of this tensor's shape and dtype) into ``.grad``, as PyTorch does:
+        in place into an existing grad, out of place (differentiably) with create_graph."""
         if create_graph:
             self._grad = g if self._grad is None else self._grad + g
-        elif self._grad is None:
-            data = np.array(g, dtype=self.dtype.numpy, copy=True).reshape(self._data.shape)
-            self._grad = Tensor._make(data)
+            return
+        grad = self._grad
+        if grad is None:
+            # a copy: g may be shared with another input's gradient or the caller's seed
+            self._grad = Tensor._make(g.copy() if type(g) is np.ndarray else np.array(g))
+        elif grad._data.flags.writeable and grad._data.dtype == g.dtype:
+            np.add(grad._data, g, out=grad._data)
+            grad._version[0] += 1
         else:
-            self._grad._data = self._grad._data + g
+            grad._data = grad._data + g
 
     # -- in-place updates -----------------------------------------------------------
 
     def _inplace(self, result: Tensor) -> Tensor:
         """Make ``self`` hold ``result`` (computed from ``self``) as an in-place op does.
 
-        The graph stays correct: the old value moves into a fresh node that the new one
-        depends on, and the version bump makes any other node that read the old value
-        refuse to run backward.
+        Everything is checked before anything changes, so a refused update leaves the
+        tensor as it was. When the update is recorded, the old value moves into a fresh
+        node (a copy) that the new one depends on, and the nodes of ``result`` that read
+        ``self`` are pointed at it; any other node that read the old value sees the
+        version bump and refuses to run backward. Under no_grad only the values change and
+        the history stays, as in PyTorch.
         """
-        if self._requires_grad and self._op is None and is_grad_enabled():
+        recording = _grad_mode.enabled
+        data = self._data
+        if recording and self._requires_grad and self._op is None:
             raise RuntimeError(
                 "a leaf tensor that requires grad is being used in an in-place operation; "
                 "wrap the update in `with twingrad.no_grad():` or use an out-of-place op"
             )
-        if result._data.shape != self._data.shape:
+        if result._data.shape != data.shape:
             raise RuntimeError(
-                f"output with shape {tuple(self.shape)} doesn't match the broadcast shape "
-                f"{tuple(result.shape)} of the in-place operation"
+                f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                f"{list(result._data.shape)} of the in-place operation"
             )
-        if result.dtype is not self.dtype:
-            if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
-                raise RuntimeError(
-                    f"result type {result.dtype.name} can't be cast to the desired output "
-                    f"type {self.dtype.name} of an in-place operation"
-                )
-        if result._op is not None:
+        if result._data.dtype != data.dtype and not np.can_cast(
+            result._data.dtype, data.dtype, casting="same_kind"
+        ):
+            raise RuntimeError(
+                f"result type {result.dtype.name} can't be cast to the desired output "
+                f"type {self.dtype.name} of an in-place operation"
+            )
+        if recording and result._op is None and self._op is not None:
+            # The new value does not depend on the old one (fill_, zero_, copy_ of a
+            # constant), yet PyTorch keeps the tensor in the graph with a zero gradient to
+            # its past. x ** 0 is exactly 1, even at inf and nan, so 1 * value does that.
+            constant = Tensor._make(result._data.astype(data.dtype, copy=False))
+            result = apply(RULES["mul"], apply(RULES["pow"], self, c=0), constant)
+        if recording and result._op is not None:
+            self._rebase(result)
+        else:
+            data[...] = result._data
+        self._count_change()
+        if recording and result._op is not None:
+            self._seq = new_stamp()  # the new node comes after everything it depends on
+        return self
+
+    def _count_change(self) -> None:
+        """Count an in-place change of the memory (shared with views), which backward
+        checks: the version, and the stamp of the change (see `autograd._check`)."""
+        self._version[0] += 1
+        self._version[1] = new_stamp()
+
+    def _rebase(self, result: Tensor) -> None:
+        """Take over ``result``'s node, the old value moving into a node of its own."""
+        readers = _readers(result, self)
+        if readers:
             old = Tensor._make(self._data.copy())
             old._requires_grad = self._requires_grad
             old._op, old._prev, old._params = self._op, self._prev, self._params
             old._versions, old._seq, old._freed = self._versions, self._seq, self._freed
-            self._op = result._op
-            self._prev = tuple(old if p is self else p for p in result._prev)
-            self._params = result._params
-            self._versions = tuple(
-                0 if p is self else v for p, v in zip(result._prev, result._versions)
-            )
-            self._requires_grad = True
-            self._freed = False
-            self._seq = new_stamp()
-        elif self._op is not None:
-            # the new value does not depend on the old one: the history no longer applies
-            self._op, self._prev, self._params, self._versions = None, (), None, ()
-            self._requires_grad = False
+            old._version = [0, self._version[1]]  # still stale if it was changed after
+            current = self._version[0]
+            for node in readers:
+                node._versions = tuple(
+                    (0 if v == current else -1) if p is self else v
+                    for p, v in zip(node._prev, node._versions)
+                )
+                node._prev = tuple(old if p is self else p for p in node._prev)
         self._data[...] = result._data
-        self._version[0] += 1
-        return self
+        self._op, self._prev, self._params = result._op, result._prev, result._params
+        self._versions = result._versions
+        self._requires_grad = True
+        self._freed = False
 
     # -- conversions ----------------------------------------------------------------
 
@@ -356,21 +420,29 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
 
     __hash__ = object.__hash__
 
-    def to(self, dtype=None, *args, **kwargs) -> Tensor:
-        """A copy converted to ``dtype`` (differentiable between floating dtypes).
+    def to(self, *args, dtype=None, device=None, copy: bool = False, **kwargs) -> Tensor:
+        """This tensor converted to ``dtype`` (differentiable between floating dtypes);
+        ``self`` when nothing changes and ``copy`` is not set.
 
-        Device arguments ("cpu") are accepted and ignored; twingrad runs on the CPU.
+        Takes PyTorch's forms: ``to(dtype)``, ``to(device, dtype)``, ``to(other)`` and
+        keywords. The device must be the CPU ("cpu"), where twingrad runs.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).to("cpu", twingrad.float64)
+        tensor([1., 2.], dtype=twingrad.float64)
         """
-        if isinstance(dtype, str) and dtype in ("cpu",):
-            dtype = kwargs.get("dtype")
-        if isinstance(dtype, Tensor):
-            dtype = dtype.dtype
-        if dtype is None:
-            return self
-        d = dtypes.as_dtype(dtype)
-        if d is self.dtype:
-            return self
-        return apply(RULES["to_dtype"], self, dtype=d.numpy)
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, str) and not a.startswith(("cpu", "twingrad.", "torch.")):
+                device = a
+            elif a is not None and not isinstance(a, bool):
+                dtype = a
+        if device is not None and not str(device).startswith("cpu"):
+            raise RuntimeError(f"twingrad runs on the CPU only; can't move a tensor to {device}")
+        if dtype is None or dtypes.as_dtype(dtype) is self.dtype:
+            return self.clone() if copy else self
+        return apply(RULES["to_dtype"], self, dtype=dtypes.as_dtype(dtype).numpy)
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
@@ -394,41 +466,35 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         """A copy that stays in the graph (gradients flow back to ``self``)."""
         return apply(RULES["clone"], self)
 
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in memory in row-major order without gaps."""
+        return self._data.flags.c_contiguous
+
+    def contiguous(self) -> Tensor:
+        """``self`` if contiguous, else a row-major copy that stays in the graph."""
+        return self if self._data.flags.c_contiguous else apply(RULES["clone"], self)
+
     def __repr__(self) -> str:
-        d = self._data
-        if d.dtype == object:
-            body = np.array2string(
-                d, separator=", ", prefix="tensor(", formatter={"all": _fraction_str}
-            )
-        else:
-            body = np.array2string(d, separator=", ", prefix="tensor(", **_float_style(d))
-        extras = []
-        if self.dtype not in (dtypes.get_default_dtype(), dtypes.int64, dtypes.bool_):
-            extras.append(f"dtype={self.dtype}")
-        if d.size == 0:
-            extras.append(f"size={tuple(d.shape)}")
-        if self._op is not None:
-            extras.append(f"grad_fn=<{GradFn(self).name()}>")
-        elif self._requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body, *extras]) + ")"
+        return tensor_repr(self, None if self._op is None else GradFn(self).name())
 
 
-def _float_style(d: np.ndarray) -> dict:
-    """PyTorch's print style: ``2.`` for whole numbers, else 4 decimals or scientific."""
-    if d.dtype.kind != "f" or d.size == 0:
-        return {}
-    finite = np.abs(d[np.isfinite(d)])
-    if finite.size == 0 or np.all(finite == np.round(finite)) and finite.max() < 1e8:
-        return {"precision": 4, "floatmode": "maxprec_equal"}
-    nonzero = finite[finite > 0]
-    if finite.max() >= 1e8 or (nonzero.size and nonzero.min() < 1e-4):
-        return {"formatter": {"float_kind": lambda v: f"{v:.4e}"}}
-    return {"precision": 4, "floatmode": "fixed", "suppress_small": True}
+def _readers(result: Tensor, x: Tensor) -> list:
+    """The nodes of ``result``'s graph that read ``x``. Each was recorded after ``x``, so
+    only younger nodes are searched: usually just ``result`` itself."""
+    readers, seen, stack = [], {result}, [result]
+    while stack:
+        node = stack.pop()
+        if any(p is x for p in node._prev):
+            readers.append(node)
+        for p in node._prev:
+            if p._seq > x._seq and p._op is not None and p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return readers
 
 
-def _fraction_str(x) -> str:
-    return str(Fraction(x))
-
+_new = object.__new__
+_next_stamp = graph.new_stamp
+autograd.Tensor = Tensor  # the engine's hot paths make tensors without importing this module
 
 __all__ = ["AccumulateGrad", "Size", "Tensor"]
