@@ -163,6 +163,13 @@ def test_max_pool_ties_nan_and_indices_match_torch():
     x = np.array([[[1.0, 3.0, 3.0, 2.0, 2.0, 0.0, -1.0, np.nan, 4.0]]])
     check(lambda lib, x: lib.nn.functional.max_pool1d(x, 2, 1, padding=1), x)
     check(lambda lib, x: lib.nn.functional.max_pool1d(x, 3, 2, dilation=2, ceil_mode=True), x)
+    two_nans = np.array([[[np.nan, 1.0, np.nan, 2.0, np.inf, -np.inf]]])  # the last nan wins
+    check(lambda lib, x: lib.nn.functional.max_pool1d(x, 3, 3), two_nans)
+    check(
+        lambda lib, x: lib.nn.functional.max_pool1d(x, 3, 3, return_indices=True)[1],
+        two_nans,
+        grad=False,
+    )
     x2 = rng.integers(0, 3, (2, 2, 5, 6)).astype(np.float64)  # many ties
     check(lambda lib, x: lib.nn.functional.max_pool2d(x, 3, 2, 1), x2)
     check(lambda lib, x: lib.nn.functional.max_pool2d(x, 2, return_indices=True)[1], x2, grad=False)

@@ -307,3 +307,23 @@ def test_init_functions():
     p = nn.Parameter(twingrad.zeros(3))
     nn.init.ones_(p)  # fills a parameter in place without recording a graph
     assert p.is_leaf and p.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_normalization_second_derivatives_match_torch():
+    """The fused batch_norm / layer_norm backward is written with tensor ops: it
+    differentiates again (a gradient penalty through both)."""
+
+    def penalty(lib, x, w, b):
+        y = lib.nn.functional.batch_norm(x, None, None, w, b, training=True)
+        z = lib.nn.functional.layer_norm(y.tanh(), (3,), w, b)
+        gx, gw = lib.autograd.grad((z * z * z).sum(), (x, w), create_graph=True)
+        return gx, gw
+
+    check(penalty, rng.standard_normal((4, 3)), rng.random(3) + 0.5, rng.standard_normal(3),
+          dtypes=("float64",))  # fmt: skip
+
+
+def test_norm_layers_are_one_node():
+    x = twingrad.randn(4, 3, requires_grad=True)
+    assert nn.LayerNorm(3)(x).grad_fn.name() == "LayerNormBackward0"
+    assert nn.BatchNorm1d(3)(x).grad_fn.name() == "BatchNormBackward0"

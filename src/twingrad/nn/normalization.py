@@ -1,8 +1,10 @@
 """Normalization layers: LayerNorm, BatchNorm1d and BatchNorm2d.
 
-Both are written with the engine's ops (mean, subtract, multiply, sqrt, divide), so the
-graph shows the statistics being computed and the gradient through them needs no rule of
-its own: (x - mean) / sqrt(var + eps) * weight + bias, with the biased variance.
+Both compute (x - mean) / sqrt(var + eps) * weight + bias with the statistics of the
+input (the biased variance): one op of the rule table each (``batch_norm``,
+``layer_norm``), whose backward is the closed-form gradient through the mean and variance
+rather than a dozen elementwise steps. BatchNorm in eval mode uses its running statistics:
+x * scale + shift.
 
 >>> import twingrad
 >>> from twingrad import nn
@@ -20,17 +22,20 @@ from twingrad.graph import no_grad
 from twingrad.nn import init
 from twingrad.nn.linear import check_same_dtype
 from twingrad.nn.module import Module, Parameter
+from twingrad.rules import RULES
 from twingrad.tensor import dtypes
+from twingrad.tensor.autograd import apply
 from twingrad.tensor.creation import empty, ones, tensor, zeros
 from twingrad.tensor.tensor import Tensor
 
+BATCH_NORM, LAYER_NORM = RULES["batch_norm"], RULES["layer_norm"]
 
-def _standardize(input: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor, Tensor]:
-    """(input - mean) / sqrt(var + eps) over ``dims``, with the mean and biased variance."""
-    mean = input.mean(dims, keepdim=True)
-    centered = input - mean
-    var = (centered * centered).mean(dims, keepdim=True)
-    return centered / (var + eps).sqrt(), mean, var
+
+def _normalized(rule, input: Tensor, weight, bias, dims: tuple, eps: float) -> Tensor:
+    if weight is None and bias is not None:  # a shift without a scale: not the rule's form
+        return apply(rule, input, dims=dims, eps=eps) + bias
+    args = [t for t in (input, weight, bias) if t is not None]
+    return apply(rule, *args, dims=dims, eps=eps)
 
 
 def layer_norm(
@@ -54,12 +59,10 @@ def layer_norm(
             f"[*, {', '.join(str(s) for s in shape)}], but got input of size {list(input.shape)}"
         )
     check_same_dtype("layer_norm", input, weight, bias)
-    out, _, _ = _standardize(input, tuple(range(-k, 0)), eps)
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    if not input.dtype.is_floating_point or input.dtype is dtypes.fraction:
+        raise RuntimeError(f"layer_norm: expected a float32 or float64 input, got {input.dtype}")
+    dims = tuple(range(input.ndim - k, input.ndim))
+    return _normalized(LAYER_NORM, input, weight, bias, dims, eps)
 
 
 def batch_norm(
@@ -111,22 +114,27 @@ def batch_norm(
                 "Expected more than 1 value per channel when training, got input size "
                 f"{list(input.shape)}"
             )
-        out, mean, var = _standardize(input, dims, eps)
         if running_mean is not None and running_var is not None:
+            data = input._data
+            mean = data.mean(axis=dims)
+            var = data.var(axis=dims) * (n / (n - 1))  # the running variance is unbiased
             with no_grad():
-                batch_mean = mean.detach().reshape(c).to(running_mean.dtype)
-                batch_var = (var.detach().reshape(c) * (n / (n - 1))).to(running_var.dtype)
-                running_mean.copy_(running_mean * (1 - momentum) + batch_mean * momentum)
-                running_var.copy_(running_var * (1 - momentum) + batch_var * momentum)
-    else:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
-        out = (input - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps).sqrt()
+                running_mean.copy_(running_mean * (1 - momentum) + Tensor._make(mean) * momentum)
+                running_var.copy_(running_var * (1 - momentum) + Tensor._make(var) * momentum)
+        return _normalized(
+            BATCH_NORM, input, None if weight is None else weight.reshape(shape),
+            None if bias is None else bias.reshape(shape), dims, eps,
+        )  # fmt: skip
+    if running_mean is None or running_var is None:
+        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    # two passes over the input: the per-channel scale and shift are folded first
+    scale = 1 / (running_var + eps).sqrt()
     if weight is not None:
-        out = out * weight.reshape(shape)
+        scale = scale * weight
+    shift = -running_mean * scale
     if bias is not None:
-        out = out + bias.reshape(shape)
-    return out
+        shift = shift + bias
+    return input * scale.reshape(shape) + shift.reshape(shape)
 
 
 class LayerNorm(Module):

@@ -185,19 +185,40 @@ def windows(x, kernel_size, stride, padding, dilation, value=0):
     return view[(slice(None), slice(None), *steps)]
 
 
+def _window_slices(kernel_size, stride, dilation, out):
+    """For each kernel position: its flat index, and the strided slice of the padded input
+    that it sees across all windows. Loops over these are loops over kernel positions (9
+    for a 3x3 kernel), never over pixels."""
+    for i, k in enumerate(np.ndindex(*kernel_size)):
+        at = tuple(
+            slice(j * d, j * d + s * (o - 1) + 1, s) for j, d, s, o in zip(k, dilation, stride, out)
+        )
+        yield i, k, (slice(None), slice(None), *at)
+
+
+def scatter_windows(part, shape, dtype, size, kernel_size, stride, padding, dilation):
+    """Zeros of the input's shape with, for each kernel position i, ``part(i, k)`` (shaped
+    (N, C, *out)) added where that position of every window lies: col2im."""
+    nd = len(kernel_size)
+    out = shape[2 : 2 + nd]
+    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
+    x = g.zeros((*shape[:2], *padded), dtype)
+    for i, k, at in _window_slices(kernel_size, stride, dilation, out):
+        x[at] += part(i, k)
+    return x[(slice(None), slice(None), *(slice(lo, lo + s) for s, (lo, _) in zip(size, padding)))]
+
+
 def _col2im(cols, size, kernel_size, stride, padding, dilation):
     """The adjoint of `windows`: every window of ``cols`` added back where it came from."""
-    nd = len(kernel_size)
-    n, c = cols.shape[:2]
-    out = cols.shape[2 : 2 + nd]
-    padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
-    x = g.zeros((n, c, *padded), cols.dtype)
-    for k in np.ndindex(*kernel_size):
-        at = tuple(
-            slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in zip(k, dilation, stride, out)
-        )
-        x[(slice(None), slice(None), *at)] += cols[(Ellipsis, *k)]
-    return x[(slice(None), slice(None), *(slice(lo, lo + s) for s, (lo, _) in zip(size, padding)))]
+    return scatter_windows(
+        lambda i, k: cols[(Ellipsis, *k)], cols.shape, cols.dtype, size, kernel_size, stride,
+        padding, dilation,
+    )  # fmt: skip
+
+
+def _im2col(x, **p):
+    """`windows` of an array (a view, no copy), or the recorded im2col op of a tensor."""
+    return windows(x, **p) if isinstance(x, np.ndarray) else g.run_rule(IM2COL, x, **p)
 
 
 _WINDOW_PARAMS = ("kernel_size", "stride", "padding", "dilation")
@@ -222,27 +243,28 @@ COL2IM = structural(
 # -- convolution -------------------------------------------------------------------------------
 
 
-def _channels_last(a, nd):
-    """(N, C, *spatial) -> (N * prod(spatial), C): one row per output position."""
-    return g.permute(a, (0, *range(2, 2 + nd), 1)).reshape(-1, a.shape[1])
+# Patches are laid out one column per output position, (C * K, N * L): numpy gathers the
+# windows into this order several times faster than into rows of (N * L, C * K).
 
 
-def _channels_first(a, n, spatial):
-    """(N * prod(spatial), *rest) -> (N, *rest, *spatial), undoing `_channels_last`."""
-    rest = tuple(a.shape[1:])
-    nd = len(spatial)
-    a = a.reshape((n, *spatial, *rest))
-    return g.permute(a, (0, *range(1 + nd, 1 + nd + len(rest)), *range(1, 1 + nd)))
+def _patches(win, nd):
+    """Windows (N, C, *out, *k) -> (C * K, N * L): one column per output position."""
+    order = (1, *range(2 + nd, 2 + 2 * nd), 0, *range(2, 2 + nd))
+    return g.permute(win, order).reshape(
+        math.prod(win.shape[1:2]) * math.prod(win.shape[2 + nd :]), -1
+    )
 
 
-def _grouped(a, groups):
-    """(rows, groups * k) -> (groups, rows, k) for a batched matmul per group."""
-    return g.permute(a.reshape(a.shape[0], groups, -1), (1, 0, 2))
+def _unpatch(cols, n, c, kernel, out):
+    """(C * K, N * L) -> windows (N, C, *out, *k), undoing `_patches`."""
+    nd = len(kernel)
+    cols = cols.reshape((c, *kernel, n, *out))
+    return g.permute(cols, (nd + 1, 0, *range(nd + 2, 2 * nd + 2), *range(1, nd + 1)))
 
 
-def _ungrouped(a):
-    """(groups, rows, k) -> (rows, groups * k)."""
-    return g.permute(a, (1, 0, 2)).reshape(a.shape[1], -1)
+def _grad_rows(grad):
+    """(N, O, *out) -> (O, N * L): one row per output channel."""
+    return g.permute(grad, (1, 0, *range(2, grad.ndim))).reshape(grad.shape[1], -1)
 
 
 def _conv_forward(x, w, b=None, *, stride, padding, dilation, groups):
@@ -250,54 +272,42 @@ def _conv_forward(x, w, b=None, *, stride, padding, dilation, groups):
     n, o = x.shape[0], w.shape[0]
     win = windows(x, w.shape[2:], stride, padding, dilation)
     out = win.shape[2 : 2 + nd]
-    # (N, C, *out, *k) -> (N * L, C * K): one row per output position, then one matmul
-    cols = win.transpose(0, *range(2, 2 + nd), 1, *range(2 + nd, 2 + 2 * nd)).reshape(
-        n * math.prod(out), -1
-    )
+    cols = _patches(win, nd)  # the one copy of the input's windows
     if groups == 1:
-        y = cols @ w.reshape(o, -1).T
+        y = w.reshape(o, -1) @ cols  # (O, N * L): one matmul
     else:
-        y = _ungrouped(
-            _grouped(cols, groups) @ w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
-        )
+        y = w.reshape(groups, o // groups, -1) @ cols.reshape(groups, -1, cols.shape[1])
+        y = y.reshape(o, -1)
     if b is not None:
-        y += b
-    return np.ascontiguousarray(_channels_first(y, n, out))
+        y += b.reshape(o, 1)
+    return np.ascontiguousarray(np.moveaxis(y.reshape(o, n, *out), 0, 1))
 
 
 def _conv_vjp_x(grad, out, x, w, b=None, *, stride, padding, dilation, groups):
-    nd = w.ndim - 2
     o, k = w.shape[0], tuple(w.shape[2:])
-    g2 = _channels_last(grad, nd)  # (N * L, O)
+    rows = _grad_rows(grad)  # (O, N * L)
     if groups == 1:
-        cols = g2 @ w.reshape(o, -1)  # (N * L, C * K)
+        cols = g.swap_last(w.reshape(o, -1)) @ rows  # (C * K, N * L)
     else:
-        cols = _ungrouped(_grouped(g2, groups) @ w.reshape(groups, o // groups, -1))
-    cols = cols.reshape((cols.shape[0], x.shape[1], *k))
-    win = _channels_first(cols, x.shape[0], tuple(grad.shape[2:]))  # (N, C, *k, *out)
-    win = g.permute(win, (0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd)))
+        wg = g.swap_last(w.reshape(groups, o // groups, -1))
+        cols = (wg @ rows.reshape(groups, o // groups, -1)).reshape(-1, rows.shape[1])
+    win = _unpatch(cols, x.shape[0], x.shape[1], k, tuple(grad.shape[2:]))
     return g.run_rule(
-        COL2IM,
-        win,
-        size=tuple(x.shape[2:]),
-        kernel_size=k,
-        stride=stride,
-        padding=padding,
+        COL2IM, win, size=tuple(x.shape[2:]), kernel_size=k, stride=stride, padding=padding,
         dilation=dilation,
-    )
+    )  # fmt: skip
 
 
 def _conv_vjp_w(grad, out, x, w, b=None, *, stride, padding, dilation, groups):
-    nd = w.ndim - 2
+    nd, o = w.ndim - 2, w.shape[0]
     k = tuple(w.shape[2:])
-    win = g.run_rule(IM2COL, x, kernel_size=k, stride=stride, padding=padding, dilation=dilation)
-    # (N, C, *out, *k) -> (N * L, C * K)
-    cols = g.permute(win, (0, *range(2, 2 + nd), 1, *range(2 + nd, 2 + 2 * nd)))
-    cols = cols.reshape(-1, x.shape[1] * math.prod(k))
-    g2 = _channels_last(grad, nd)
+    win = _im2col(x, kernel_size=k, stride=stride, padding=padding, dilation=dilation)
+    cols = _patches(win, nd)  # (C * K, N * L)
+    rows = _grad_rows(grad)  # (O, N * L)
     if groups == 1:
-        return (g.swap_last(g2) @ cols).reshape(tuple(w.shape))
-    gw = g.swap_last(_grouped(g2, groups)) @ _grouped(cols, groups)  # (G, O/G, C/G * K)
+        return (rows @ g.swap_last(cols)).reshape(tuple(w.shape))
+    rows = rows.reshape(groups, o // groups, -1)
+    gw = rows @ g.swap_last(cols.reshape(groups, -1, cols.shape[1]))  # (G, O/G, C/G * K)
     return gw.reshape(tuple(w.shape))
 
 
@@ -343,39 +353,61 @@ def _lowest(dtype):
     return np.iinfo(dtype).min if np.dtype(dtype).kind in "iu" else -np.inf
 
 
-def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode):
-    nd = len(kernel_size)
+def _pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, value=0):
     _, pads = pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
-    win = windows(x, kernel_size, stride, pads, dilation, value=_lowest(x.dtype))
-    return win.max(axis=tuple(range(-nd, 0)))
+    return windows(x, kernel_size, stride, pads, dilation, value=value), pads
+
+
+def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode):
+    win, _ = _pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, _lowest(x.dtype))
+    # one elementwise maximum per kernel position: faster than a reduction over the strided
+    # window axes, and nan wins as in PyTorch
+    out = None
+    for k in np.ndindex(*kernel_size):
+        v = win[(Ellipsis, *k)]
+        out = v.copy() if out is None else np.maximum(out, v, out=out)
+    return out
 
 
 def max_pool_argmax(x, kernel_size, stride, padding, dilation, ceil_mode):
-    """For each window, where its maximum is: an index into the flattened window (the first
-    of equal maxima; a nan counts as the maximum, as in PyTorch)."""
-    nd = len(kernel_size)
-    _, pads = pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
-    win = windows(x, kernel_size, stride, pads, dilation, value=_lowest(x.dtype))
-    return win.reshape(*win.shape[: 2 + nd], -1).argmax(-1)
+    """For each window, where its maximum is: an index into the flattened window. Ties go
+    to the first maximum and a nan counts as the maximum (the last nan), as in PyTorch."""
+    win, _ = _pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, _lowest(x.dtype))
+    positions = list(np.ndindex(*kernel_size))
+    best = win[(Ellipsis, *positions[0])].copy()
+    at = np.zeros(best.shape, np.int64)
+    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
+    # arithmetic, not masked writes: numpy's masked assignment is several times slower
+    for i, k in enumerate(positions[1:], 1):
+        v = win[(Ellipsis, *k)]
+        take = v > best
+        if nan:
+            take |= v != v
+        at += take * (i - at)
+        best = np.maximum(best, v, out=best if best.dtype != object else None)
+    return at
 
 
 def _max_pool_vjp(grad, out, x, kernel_size, stride, padding, dilation, ceil_mode):
     nd = len(kernel_size)
     xs = g.values(x)
+    size = tuple(x.shape[2:])
     at = max_pool_argmax(xs, kernel_size, stride, padding, dilation, ceil_mode)
-    hit = at[..., None] == np.arange(math.prod(kernel_size))  # one-hot over each window
+    _, pads = pool_geometry(size, kernel_size, stride, padding, dilation, ceil_mode)
+    if isinstance(grad, np.ndarray):
+        # each kernel position sends the gradient of the windows whose maximum it holds
+        return scatter_windows(
+            lambda i, k: grad * (at == i), (*grad.shape, *kernel_size), grad.dtype, size,
+            kernel_size, stride, pads, dilation,
+        )  # fmt: skip
+    # on tensors (create_graph): the same as a one-hot mask times grad, through col2im
+    hit = at[..., None] == np.arange(math.prod(kernel_size))
     mask = g.indicator(hit.reshape(*at.shape, *kernel_size), xs)
     win = mask * grad.reshape(tuple(grad.shape) + (1,) * nd)
-    _, pads = pool_geometry(tuple(x.shape[2:]), kernel_size, stride, padding, dilation, ceil_mode)
     return g.run_rule(
-        COL2IM,
-        win,
-        size=tuple(x.shape[2:]),
-        kernel_size=kernel_size,
-        stride=stride,
-        padding=pads,
+        COL2IM, win, size=size, kernel_size=kernel_size, stride=stride, padding=pads,
         dilation=dilation,
-    )
+    )  # fmt: skip
 
 
 MAX_POOL = structural(
@@ -414,9 +446,11 @@ def _avg_pool_divisor(
 
 def _avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     nd = len(kernel_size)
-    _, pads = pool_geometry(x.shape[2:], kernel_size, stride, padding, (1,) * nd, ceil_mode)
-    win = windows(x, kernel_size, stride, pads, (1,) * nd)
-    total = win.sum(axis=tuple(range(-nd, 0)))
+    win, _ = _pool_windows(x, kernel_size, stride, padding, (1,) * nd, ceil_mode)
+    total = None
+    for k in np.ndindex(*kernel_size):  # summed in PyTorch's order, one kernel position a pass
+        v = win[(Ellipsis, *k)]
+        total = v.copy() if total is None else np.add(total, v, out=total)
     return total / _avg_pool_divisor(
         x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
     )
@@ -426,23 +460,20 @@ def _avg_pool_vjp(
     grad, out, x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
 ):
     nd = len(kernel_size)
-    xs = g.values(x)
+    size = tuple(x.shape[2:])
     share = grad / _avg_pool_divisor(
-        xs, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+        g.values(x), kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
     )
+    _, pads = pool_geometry(size, kernel_size, stride, padding, (1,) * nd, ceil_mode)
+    geometry = {"size": size, "kernel_size": kernel_size, "stride": stride, "padding": pads,
+                "dilation": (1,) * nd}  # fmt: skip
+    if isinstance(share, np.ndarray):
+        return scatter_windows(lambda i, k: share, (*share.shape, *kernel_size), share.dtype,
+                               **geometry)  # fmt: skip
     win = g.broadcast_to(
         share.reshape(tuple(share.shape) + (1,) * nd), tuple(share.shape) + tuple(kernel_size)
     )
-    _, pads = pool_geometry(tuple(x.shape[2:]), kernel_size, stride, padding, (1,) * nd, ceil_mode)
-    return g.run_rule(
-        COL2IM,
-        win,
-        size=tuple(x.shape[2:]),
-        kernel_size=kernel_size,
-        stride=stride,
-        padding=pads,
-        dilation=(1,) * nd,
-    )
+    return g.run_rule(COL2IM, win, **geometry)
 
 
 AVG_POOL = structural(
@@ -452,6 +483,75 @@ AVG_POOL = structural(
      r"\bar{x}_i = \textstyle\sum_{p \ni i} \bar{y}_p / |\text{window}(p)|"),
     params=("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
             "divisor_override"),
+)  # fmt: skip
+
+# -- normalization -----------------------------------------------------------------------------
+
+
+def _standardized(x, dims, eps):
+    """(x - mean) / sqrt(var + eps) over ``dims`` (biased variance), and 1 / sqrt(var + eps);
+    on arrays or, for create_graph, on tensors."""
+    n = math.prod(x.shape[d] for d in dims)
+    centered = x - g.sum_axes(x, dims, True) / n
+    rstd = 1 / g.sqrt(g.sum_axes(centered * centered, dims, True) / n + eps)
+    return centered * rstd, rstd
+
+
+def _normalize(x, w=None, b=None, *, dims, eps):
+    xhat, _ = _standardized(x, dims, eps)
+    if w is not None:
+        xhat *= w  # xhat is a fresh array: scale and shift it in place
+    if b is not None:
+        xhat += b
+    return xhat
+
+
+def _normalize_vjp_x(grad, out, x, w=None, b=None, *, dims, eps):
+    n = math.prod(x.shape[d] for d in dims)
+    xhat, rstd = _standardized(x, dims, eps)
+    gx = grad if w is None else grad * w
+    mean_g = g.sum_axes(gx, dims, True) / n
+    mean_gx = g.sum_axes(gx * xhat, dims, True) / n
+    return rstd * (gx - mean_g - xhat * mean_gx)
+
+
+def _normalize_vjp_w(grad, out, x, w=None, b=None, *, dims, eps):
+    return grad * _standardized(x, dims, eps)[0]  # summed to w's shape by the engines
+
+
+_NORMALIZE_VJPS = (
+    (
+        _normalize_vjp_x,
+        "grad_x = (g - mean(g) - xhat * mean(g * xhat)) / sqrt(var + eps), g = grad_out * w",
+        r"\bar{x} = \frac{g - \overline{g} - \hat{x}\,\overline{g \hat{x}}}"
+        r"{\sqrt{\sigma^2 + \epsilon}},\ g = \bar{y} w",
+    ),
+    (
+        _normalize_vjp_w,
+        "grad_w = grad_out * xhat, summed",
+        r"\bar{w} = \textstyle\sum \bar{y}\,\hat{x}",
+    ),
+    (
+        lambda grad, out, x, w=None, b=None, **p: grad,
+        "grad_b = grad_out, summed",
+        r"\bar{b} = \textstyle\sum \bar{y}",
+    ),
+)
+
+BATCH_NORM = structural(
+    "batch_norm", "(x - mean) / sqrt(var + eps) * w + b", r"\hat{x}\, w + b", ("x", "w", "b"),
+    _normalize,
+    *_NORMALIZE_VJPS,
+    rational=False,
+    params=("dims", "eps"),
+)  # fmt: skip
+
+LAYER_NORM = structural(
+    "layer_norm", "(x - mean) / sqrt(var + eps) * w + b", r"\hat{x}\, w + b", ("x", "w", "b"),
+    _normalize,
+    *_NORMALIZE_VJPS,
+    rational=False,
+    params=("dims", "eps"),
 )  # fmt: skip
 
 # -- embedding ---------------------------------------------------------------------------------
