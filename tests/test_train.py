@@ -179,3 +179,40 @@ def test_batches_must_be_inputs_and_targets():
         fit(
             model, optim.SGD(model.parameters(), lr=0.1), [[1, 2, 3]], cross_entropy, progress=False
         )
+
+
+def test_mnist1d_models_have_the_papers_architectures_in_both_libraries():
+    import torch
+
+    from twingrad.demos.mnist1d import build
+
+    for kind, n_params in (("logistic", 410), ("mlp", 15210), ("cnn", 5210)):
+        ours, theirs = build(kind, twingrad.nn), build(kind, torch.nn)
+        assert sum(p.numel() for p in ours.parameters()) == n_params
+        assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == [
+            (n, tuple(p.shape)) for n, p in theirs.named_parameters()
+        ]
+        # the same weights give the same outputs
+        theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+        x = np.random.default_rng(0).normal(size=(3, 40)).astype(np.float32)
+        np.testing.assert_allclose(
+            ours(twingrad.tensor(x)).detach().numpy(),
+            theirs(torch.tensor(x)).detach().numpy(),
+            rtol=1e-5,
+            atol=1e-6,
+        )
+    with pytest.raises(ValueError, match="no MNIST-1D model 'rnn'"):
+        build("rnn", twingrad.nn)
+
+
+def test_mnist1d_demo_trains_and_saves_its_loss_curve(tmp_path, capsys):
+    from twingrad.demos import mnist1d
+
+    reached = mnist1d.run(tmp_path, epochs=2)
+    png = (tmp_path / "mnist1d_loss.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    out = capsys.readouterr().out
+    assert "4000 training and 1000 test signals" in out and "Test accuracy" in out
+    accuracy = float(out.split("Test accuracy ")[1].split("%")[0]) / 100
+    assert reached == (accuracy > 0.55)
+    assert accuracy > 0.25  # after two epochs, far above the 10% of guessing

@@ -9,12 +9,13 @@ from pathlib import Path
 
 def demo(args) -> int:
     """Run every part of the demo in turn; each says whether it reached its goal."""
-    from twingrad.demos import bridge, scalar, visualize
+    from twingrad.demos import bridge, mnist1d, scalar, visualize
 
     parts = [
         ("The scalar engine", scalar.run),
         ("Drawing graphs and walking through backward", visualize.run),
         ("The bridge: both engines, one answer", bridge.run),
+        ("Training on MNIST-1D with the tensor engine", mnist1d.run),
     ]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
