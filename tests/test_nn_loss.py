@@ -234,3 +234,35 @@ def test_loss_modules_repr_and_state():
     assert list(nn.BCEWithLogitsLoss(pos_weight=w).state_dict()) == ["pos_weight"]
     with pytest.warns(UserWarning, match="size_average and reduce"):
         assert nn.MSELoss(size_average=False).reduction == "sum"
+
+
+def test_loss_second_derivatives_match_torch():
+    """Hessian-vector products through the losses: their backward is made of ops too."""
+
+    def hvp(loss):
+        def fn(lib, x, v):
+            (g,) = lib.autograd.grad(loss(lib, x), x, create_graph=True)
+            return (g * v).sum()
+
+        return fn
+
+    logits, v = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    target = np.array([2, 0, 1, 1])
+    weight = rng.random(3) + 0.5
+
+    def ce(lib, x):
+        t = lib.tensor(target)
+        return lib.nn.functional.cross_entropy(x, t, const(lib, weight, x), label_smoothing=0.1)
+
+    def bce(lib, x):
+        p = x.sigmoid()
+        return lib.nn.functional.binary_cross_entropy(p, const(lib, np.full((4, 3), 0.3), x))
+
+    def bce_logits(lib, x):
+        y = const(lib, np.full((4, 3), 0.7), x)
+        return lib.nn.functional.binary_cross_entropy_with_logits(
+            x, y, pos_weight=const(lib, weight, x)
+        )
+
+    for loss in (ce, bce, bce_logits):
+        check(hvp(loss), logits, v, dtypes=("float64",))

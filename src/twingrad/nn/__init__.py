@@ -24,6 +24,7 @@ from twingrad.nn.activation import (
     Softplus,
     Tanh,
 )
+from twingrad.nn.container import ModuleDict, ModuleList, Sequential
 from twingrad.nn.conv import Conv1d, Conv2d
 from twingrad.nn.dropout import Dropout
 from twingrad.nn.embedding import Embedding
@@ -36,7 +37,7 @@ from twingrad.nn.loss import (
     MSELoss,
     NLLLoss,
 )
-from twingrad.nn.module import Module, ModuleDict, ModuleList, Parameter, Sequential
+from twingrad.nn.module import Module, Parameter
 from twingrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from twingrad.nn.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 
