@@ -2,13 +2,17 @@
 
 ``fn(lib, *tensors)`` is written once against the shared API, ``lib`` being the module
 (`twingrad` or `torch`). Inputs are numpy arrays; float arrays become leaf tensors that
-require grad, integer and bool arrays become plain tensors (indices, masks). `check`
-compares forward values, output shape, output dtype and the gradient of every float input
-(after backward with the same random output gradient), in float64 and float32.
-`check_raises` asserts that both libraries refuse the same bad input.
+require grad, integer arrays become int64 tensors and bool arrays bool tensors (indices,
+masks). `check` compares forward values, output shape, output dtype, which outputs require
+grad, and the gradient of every float input (after backward with the same random output
+gradient), in float64 and float32; ``noncontiguous=True`` hands ``fn`` leaves that are
+strided views, as MiniTorch's tests do. `check_raises` asserts that both libraries refuse
+the same bad input, and with ``match`` that our message says what was wrong.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import torch
@@ -18,12 +22,20 @@ import twingrad
 TOL = {"float64": (1e-12, 1e-10), "float32": (1e-5, 1e-4)}  # (rtol, atol) per dtype
 
 
-def _to(lib, array: np.ndarray, dtype: str, requires_grad: bool):
+def _to(lib, array: np.ndarray, dtype: str, requires_grad: bool, noncontiguous: bool = False):
     if array.dtype.kind == "f":
-        t = lib.tensor(array.astype(dtype), requires_grad=requires_grad)
-    else:
+        array = array.astype(dtype)
+    elif array.dtype.kind in "iu":
+        array = array.astype(np.int64)
+    if not noncontiguous or array.ndim == 0 or array.size < 2:
         t = lib.tensor(array)
-    return t
+    else:
+        # every other element of a buffer twice as long: a leaf with a stride of 2
+        spaced = np.zeros(array.shape[:-1] + (2 * array.shape[-1],), array.dtype)
+        spaced[..., ::2] = array
+        t = lib.tensor(spaced)[..., ::2]
+        assert not t.is_contiguous(), f"{lib.__name__}: a strided view came out contiguous"
+    return t.requires_grad_() if requires_grad and array.dtype.kind == "f" else t
 
 
 def _numpy(x):
@@ -54,15 +66,20 @@ def assert_close(ours, theirs, rtol: float, atol: float, what: str) -> None:
     np.testing.assert_allclose(ours64[finite], theirs64[finite], rtol=rtol, atol=atol, err_msg=what)
 
 
+def _dtype_name(d) -> str:
+    return str(d).split(".")[-1]
+
+
 def check(fn, *inputs, dtypes=("float64", "float32"), grad: bool = True, seed: int = 0,
-          rtol: float | None = None, atol: float | None = None) -> None:  # fmt: skip
+          rtol: float | None = None, atol: float | None = None,
+          noncontiguous: bool = False) -> None:  # fmt: skip
     """Assert that ``fn`` gives the same values, shapes, dtypes and gradients in both."""
     arrays = [np.asarray(x) for x in inputs]
     for dtype in dtypes:
         r, a = TOL[dtype]
         r, a = rtol if rtol is not None else r, atol if atol is not None else a
-        ours_in = [_to(twingrad, x, dtype, grad) for x in arrays]
-        torch_in = [_to(torch, x, dtype, grad) for x in arrays]
+        ours_in = [_to(twingrad, x, dtype, grad, noncontiguous) for x in arrays]
+        torch_in = [_to(torch, x, dtype, grad, noncontiguous) for x in arrays]
         ours_out = _outputs(fn(twingrad, *ours_in))
         torch_out = _outputs(fn(torch, *torch_in))
         assert len(ours_out) == len(torch_out), f"{len(ours_out)} outputs vs {len(torch_out)}"
@@ -70,8 +87,11 @@ def check(fn, *inputs, dtypes=("float64", "float32"), grad: bool = True, seed: i
             assert tuple(o.shape) == tuple(t.shape), (
                 f"[{dtype}] output {i} shape {tuple(o.shape)} != {tuple(t.shape)}"
             )
-            assert str(o.dtype).split(".")[-1] == str(t.dtype).split(".")[-1], (
+            assert _dtype_name(o.dtype) == _dtype_name(t.dtype), (
                 f"[{dtype}] output {i} dtype {o.dtype} != torch {t.dtype}"
+            )
+            assert o.requires_grad == t.requires_grad, (
+                f"[{dtype}] output {i} requires_grad {o.requires_grad} != torch {t.requires_grad}"
             )
             assert_close(_numpy(o), _numpy(t), r, a, f"[{dtype}] output {i} value")
         if not grad:
@@ -80,7 +100,6 @@ def check(fn, *inputs, dtypes=("float64", "float32"), grad: bool = True, seed: i
         seeds = [rng.standard_normal(tuple(t.shape)) for t in torch_out]
         diff_ours = [(o, s) for o, s in zip(ours_out, seeds) if o.requires_grad]
         diff_torch = [(t, s) for t, s in zip(torch_out, seeds) if t.requires_grad]
-        assert len(diff_ours) == len(diff_torch), "differentiable outputs differ"
         if not diff_torch:
             continue
         total_ours = sum((o * twingrad.tensor(s.astype(dtype))).sum() for o, s in diff_ours)
@@ -94,17 +113,27 @@ def check(fn, *inputs, dtypes=("float64", "float32"), grad: bool = True, seed: i
                 assert o.grad is None or not np.any(_numpy(o.grad)), f"[{dtype}] input {i} grad"
                 continue
             assert o.grad is not None, f"[{dtype}] input {i}: no gradient, torch has one"
-            assert str(o.grad.dtype).split(".")[-1] == str(t.grad.dtype).split(".")[-1]
+            assert _dtype_name(o.grad.dtype) == _dtype_name(t.grad.dtype), (
+                f"[{dtype}] input {i} grad dtype {o.grad.dtype} != torch {t.grad.dtype}"
+            )
             assert_close(_numpy(o.grad), _numpy(t.grad), r, a, f"[{dtype}] input {i} grad")
 
 
-def check_raises(fn, *inputs, dtype: str = "float64") -> None:
-    """Assert that both libraries raise on ``fn`` (the bad input is refused by both)."""
+def check_raises(fn, *inputs, dtype: str = "float64", match: str | None = None) -> None:
+    """Assert that both libraries raise on ``fn`` (the bad input is refused by both).
+
+    ``match``, a regular expression, must be found in twingrad's message: the message is
+    ours, so it should name what was wrong (the shapes, the dtype...).
+    """
     arrays = [np.asarray(x) for x in inputs]
     for lib in (torch, twingrad):
         args = [_to(lib, x, dtype, False) for x in arrays]
         try:
             fn(lib, *args)
-        except Exception:  # noqa: BLE001  (any refusal counts; the message is ours)
+        except Exception as error:  # noqa: BLE001  (any refusal counts; the message is ours)
+            if lib is twingrad and match is not None:
+                assert re.search(match, str(error)), (
+                    f"twingrad's message {str(error)!r} does not match {match!r}"
+                )
             continue
         raise AssertionError(f"{lib.__name__} did not raise")
