@@ -327,3 +327,11 @@ def test_norm_layers_are_one_node():
     x = twingrad.randn(4, 3, requires_grad=True)
     assert nn.LayerNorm(3)(x).grad_fn.name() == "LayerNormBackward0"
     assert nn.BatchNorm1d(3)(x).grad_fn.name() == "BatchNormBackward0"
+
+
+def test_norm_layers_start_as_the_identity_like_torch():
+    bn, ln = nn.BatchNorm2d(3), nn.LayerNorm(4)
+    assert bn.weight.tolist() == [1.0] * 3 and bn.bias.tolist() == [0.0] * 3
+    assert bn.running_mean.tolist() == [0.0] * 3 and bn.running_var.tolist() == [1.0] * 3
+    assert bn.num_batches_tracked.item() == 0
+    assert ln.weight.tolist() == [1.0] * 4 and ln.bias.tolist() == [0.0] * 4

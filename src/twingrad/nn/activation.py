@@ -76,12 +76,22 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    """1 / (1 + exp(-input)), computed without overflow."""
+    """1 / (1 + exp(-input)), computed without overflow.
+
+    >>> import twingrad
+    >>> sigmoid(twingrad.tensor([0.0, 1000.0]))
+    tensor([0.5000, 1.0000])
+    """
     return input.sigmoid()
 
 
 def tanh(input: Tensor) -> Tensor:
-    """The hyperbolic tangent."""
+    """The hyperbolic tangent.
+
+    >>> import twingrad
+    >>> tanh(twingrad.tensor([0.0]))
+    tensor([0.])
+    """
     return input.tanh()
 
 
@@ -96,7 +106,12 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * sigmoid(x) (also called swish)."""
+    """x * sigmoid(x) (also called swish).
+
+    >>> import twingrad
+    >>> silu(twingrad.tensor([0.0, 1.0], dtype=twingrad.float64))
+    tensor([0.0000, 0.7311], dtype=twingrad.float64)
+    """
     return _maybe_inplace(input, apply(SILU_RULE, _floating("silu", input)), inplace)
 
 
@@ -122,7 +137,12 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
-    """log(softmax(x)) along ``dim``, computed stably."""
+    """log(softmax(x)) along ``dim``, computed stably.
+
+    >>> import twingrad
+    >>> log_softmax(twingrad.tensor([0.0, 0.0]), dim=0)
+    tensor([-0.6931, -0.6931])
+    """
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim)
     return input.log_softmax(dim, dtype=dtype)

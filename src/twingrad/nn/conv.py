@@ -52,7 +52,13 @@ def ntuple(value, n: int, name: str) -> tuple[int, ...]:
 
 def batched(input: Tensor, nd: int, op: str) -> tuple[Tensor, bool]:
     """``input`` with a batch dim (added for an unbatched (C, *size) input), and whether
-    one was added."""
+    one was added.
+
+    >>> import twingrad
+    >>> x, added = batched(twingrad.ones(3, 5), 1, "conv1d")
+    >>> x.shape, added
+    (twingrad.Size([1, 3, 5]), True)
+    """
     if input.ndim == nd + 1:
         return input.unsqueeze(0), True
     if input.ndim != nd + 2:
@@ -93,7 +99,13 @@ def convolution(
     groups: int,
     nd: int,
 ) -> Tensor:
-    """The N-d convolution behind conv1d and conv2d, with PyTorch's checks and errors."""
+    """The N-d convolution behind conv1d and conv2d, with PyTorch's checks and errors.
+
+    >>> import twingrad
+    >>> x = twingrad.ones(1, 2, 4)
+    >>> convolution(x, twingrad.ones(3, 2, 2), None, 1, "same", 1, 1, 1).shape
+    twingrad.Size([1, 3, 4])
+    """
     op = f"conv{nd}d"
     x, added = batched(input, nd, op)
     if weight.ndim != nd + 2:

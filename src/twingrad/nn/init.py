@@ -71,27 +71,53 @@ def _rng(generator) -> np.random.Generator:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
-    """Fill with samples from U(a, b)."""
+    """Fill with samples from U(a, b).
+
+    >>> import twingrad
+    >>> w = uniform_(twingrad.empty(1000), -1.0, 1.0)
+    >>> -1.0 <= w.min().item() and w.max().item() < 1.0
+    True
+    """
     return _fill(tensor, _rng(generator).uniform(a, b, tuple(tensor.shape)))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
-    """Fill with samples from N(mean, std^2)."""
+    """Fill with samples from N(mean, std^2).
+
+    >>> import twingrad
+    >>> round(normal_(twingrad.empty(100000), 2.0, 0.5).mean().item(), 1)
+    2.0
+    """
     return _fill(tensor, _rng(generator).normal(mean, std, tuple(tensor.shape)))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
-    """Fill with ``val``."""
+    """Fill with ``val``.
+
+    >>> import twingrad
+    >>> constant_(twingrad.empty(2), 0.5)
+    tensor([0.5000, 0.5000])
+    """
     return _fill(tensor, np.full(tuple(tensor.shape), val))
 
 
 def zeros_(tensor: Tensor) -> Tensor:
-    """Fill with zeros."""
+    """Fill with zeros.
+
+    >>> import twingrad
+    >>> zeros_(twingrad.ones(2))
+    tensor([0., 0.])
+    """
     return constant_(tensor, 0.0)
 
 
 def ones_(tensor: Tensor) -> Tensor:
-    """Fill with ones."""
+    """Fill with ones.
+
+    >>> import twingrad
+    >>> ones_(twingrad.zeros(2))
+    tensor([1., 1.])
+    """
     return constant_(tensor, 1.0)
 
 
@@ -121,14 +147,25 @@ def _empty(tensor: Tensor) -> bool:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
+
+    >>> import twingrad
+    >>> w = xavier_uniform_(twingrad.empty(30, 20))
+    >>> w.abs().max().item() <= (6 / 50) ** 0.5
+    True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -a, a, generator)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out)).
+
+    >>> import twingrad
+    >>> xavier_normal_(twingrad.empty(30, 20)).shape
+    twingrad.Size([30, 20])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
@@ -141,7 +178,13 @@ def kaiming_uniform_(
     generator=None,
 ) -> Tensor:
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan). PyTorch's Linear and Conv use it
-    with ``a=sqrt(5)``, which makes b = 1 / sqrt(fan_in)."""
+    with ``a=sqrt(5)``, which makes b = 1 / sqrt(fan_in).
+
+    >>> import math, twingrad
+    >>> w = kaiming_uniform_(twingrad.empty(64, 25), a=math.sqrt(5))
+    >>> w.abs().max().item() <= 1 / 5
+    True
+    """
     if _empty(tensor):
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
@@ -156,7 +199,12 @@ def kaiming_normal_(
     nonlinearity: str = "leaky_relu",
     generator=None,
 ) -> Tensor:
-    """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
+    """He normal: N(0, std^2) with std = gain / sqrt(fan).
+
+    >>> import twingrad
+    >>> kaiming_normal_(twingrad.empty(8, 3, 3, 3), nonlinearity="relu").shape
+    twingrad.Size([8, 3, 3, 3])
+    """
     if _empty(tensor):
         return tensor
     fan = _calculate_correct_fan(tensor, mode)

@@ -30,7 +30,15 @@ def _shape_text(shape) -> str:
 
 
 def check_same_dtype(op: str, input: Tensor, *others: Tensor | None) -> None:
-    """PyTorch does not mix dtypes inside a layer: name the two that differ."""
+    """PyTorch does not mix dtypes inside a layer: name the two that differ.
+
+    >>> import twingrad
+    >>> double = twingrad.ones(2, dtype=twingrad.float64)
+    >>> check_same_dtype("linear", twingrad.ones(2), double)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    RuntimeError: linear: the input is float32 but the layer's parameters are float64; ...
+    """
     for other in others:
         if other is not None and other.dtype is not input.dtype:
             raise RuntimeError(

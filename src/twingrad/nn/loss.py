@@ -83,7 +83,12 @@ def mse_loss(
 def l1_loss(
     input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
 ) -> Tensor:
-    """The mean (or sum) of absolute differences."""
+    """The mean (or sum) of absolute differences.
+
+    >>> import twingrad
+    >>> l1_loss(twingrad.tensor([1.0, 2.0]), twingrad.tensor([2.0, 4.0]), reduction="sum")
+    tensor(3.)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     _warn_broadcast(input, target)
     return _reduce((input - target).abs(), reduction)

@@ -120,7 +120,14 @@ def max_pool2d(
     ceil_mode: bool = False,
     return_indices: bool = False,
 ):
-    """The maximum of each window of (N, C, H, W) input."""
+    """The maximum of each window of (N, C, H, W) input; with ``return_indices`` also where
+    each maximum is, as a flat index into H * W.
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([[[[1.0, 2.0], [4.0, 3.0]]]])
+    >>> max_pool2d(x, 2, return_indices=True)
+    (tensor([[[[4.]]]]), tensor([[[[2]]]]))
+    """
     return _max_pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
@@ -179,7 +186,13 @@ def avg_pool2d(
     count_include_pad: bool = True,
     divisor_override: int | None = None,
 ) -> Tensor:
-    """The mean of each window of (N, C, H, W) input."""
+    """The mean of each window of (N, C, H, W) input.
+
+    >>> import twingrad
+    >>> avg_pool2d(twingrad.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
     return _avg_pool(
         input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
     )
