@@ -174,6 +174,31 @@ def _avg_pool(node, x, kernel_size, stride, padding, ceil_mode, count_include_pa
     return out
 
 
+# -- normalization ---------------------------------------------------------------------------
+
+
+def _normalize_ulps(node):
+    x = node._prev[0]
+    return 4 * math.prod(x.shape[d] for d in node._params["dims"]) + 16
+
+
+@replay("batch_norm", "layer_norm", ulps=_normalize_ulps)
+def _normalize(node, x, w=None, b=None, *, dims, eps):
+    kept = [a for a in range(x.ndim) if a not in dims]
+    order = (*kept, *dims)
+    lines = x.transpose(order).reshape(-1, math.prod(x.shape[d] for d in dims))
+    out = np.empty(lines.shape, dtype=object)
+    for i, vs in enumerate(lines):
+        mean = vsum(vs) / len(vs)
+        centered = [v - mean for v in vs]
+        rstd = 1 / (vsum(c * c for c in centered) / len(vs) + eps).sqrt()
+        out[i] = [c * rstd for c in centered]
+    out = out.reshape([x.shape[a] for a in order]).transpose(np.argsort(order))
+    if w is not None:
+        out = out * w
+    return out if b is None else out + b
+
+
 # -- embedding -------------------------------------------------------------------------------
 
 
