@@ -180,10 +180,12 @@ def _with_suffixes(text: str, suffixes: list, indent: int) -> str:
     parts = [text]
     last_line = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line + len(suffix) + 2 > OPTIONS.linewidth:
+        # measured as PyTorch measures its "torch." names, so lines break where its do
+        n = len(suffix) - suffix.count("twingrad.") * (len("twingrad.") - len("torch."))
+        if last_line + n + 2 > OPTIONS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
-            last_line = indent + len(suffix)
+            last_line = indent + n
         else:
             parts.append(", " + suffix)
-            last_line += len(suffix) + 2
+            last_line += n + 2
     return "".join(parts) + ")"
