@@ -170,6 +170,15 @@ def test_max_pool_ties_nan_and_indices_match_torch():
         two_nans,
         grad=False,
     )
+    # a window of -inf and padding: the first element inside the input is the maximum
+    minus_inf = np.array([[[-np.inf, -np.inf, 1.0, -np.inf, -np.inf]]])
+    for kw in [
+        dict(kernel_size=2, stride=2, padding=1),
+        dict(kernel_size=3, padding=1, dilation=2),
+    ]:
+        check(lambda lib, x, kw=kw: lib.nn.functional.max_pool1d(x, **kw), minus_inf)
+        check(lambda lib, x, kw=kw: lib.nn.functional.max_pool1d(x, **kw, return_indices=True)[1],
+              minus_inf, grad=False)  # fmt: skip
     x2 = rng.integers(0, 3, (2, 2, 5, 6)).astype(np.float64)  # many ties
     check(lambda lib, x: lib.nn.functional.max_pool2d(x, 3, 2, 1), x2)
     check(lambda lib, x: lib.nn.functional.max_pool2d(x, 2, return_indices=True)[1], x2, grad=False)

@@ -369,16 +369,31 @@ def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode):
     return out
 
 
+def _first_inside(kernel_size, stride, pads, dilation, out):
+    """For each window, the flat index of its first element inside the input (not padding):
+    PyTorch's answer for a window whose elements are all -inf."""
+    first = np.zeros((), np.int64)
+    for k, s, (lo, _), d, o in zip(kernel_size, stride, pads, dilation, out):
+        start = np.arange(o) * s - lo  # where each window starts, in input coordinates
+        k_first = np.clip(-(-np.maximum(-start, 0) // d), 0, k - 1)
+        first = np.add.outer(first * k, k_first)
+    return first
+
+
 def max_pool_argmax(x, kernel_size, stride, padding, dilation, ceil_mode):
     """For each window, where its maximum is: an index into the flattened window. Ties go
     to the first maximum and a nan counts as the maximum (the last nan), as in PyTorch."""
-    win, _ = _pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, _lowest(x.dtype))
-    positions = list(np.ndindex(*kernel_size))
-    best = win[(Ellipsis, *positions[0])].copy()
-    at = np.zeros(best.shape, np.int64)
+    win, pads = _pool_windows(
+        x, kernel_size, stride, padding, dilation, ceil_mode, _lowest(x.dtype)
+    )
+    nd = len(kernel_size)
+    out = win.shape[: 2 + nd]
+    best = np.full(out, _lowest(x.dtype), dtype=x.dtype)
+    first = _first_inside(kernel_size, stride, pads, dilation, out[2:])
+    at = np.broadcast_to(first, out).copy()  # C order: the updates below run contiguous
     nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
     # arithmetic, not masked writes: numpy's masked assignment is several times slower
-    for i, k in enumerate(positions[1:], 1):
+    for i, k in enumerate(np.ndindex(*kernel_size)):
         v = win[(Ellipsis, *k)]
         take = v > best
         if nan:
