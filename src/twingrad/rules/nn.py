@@ -1,12 +1,18 @@
-"""Neural-network rules: activations, linear, convolution, pooling, embedding and losses.
+"""Neural-network rules: activations, linear, convolution, pooling, normalization,
+embedding and losses.
 
 Convolution and pooling work on *windows*: ``im2col`` turns an input (N, C, *size) into
 every kernel-sized patch (N, C, *out, *kernel) with one numpy stride trick, and ``col2im``
 adds such patches back into an input-sized array. The two are each other's vjp, and the
 convolution and pooling vjps are written with them, with matmuls and reshapes, so the
-backward of a convolution is itself differentiable (``create_graph=True``). Only the loop
-over kernel positions in ``col2im`` is Python: a 3x3 kernel makes 9 strided numpy adds,
-whatever the image size.
+backward of a convolution is itself differentiable (``create_graph=True``). The only Python
+loops run over kernel positions (a 3x3 kernel: 9 strided numpy operations), never over
+pixels; a convolution is one matmul each way.
+
+Where a rule's backward needs a fact about its input rather than a formula (where a max
+pool found its maximum, which classes a target names), it reads the numbers with
+`generic.values` and the gradient is a constant mask times the upstream gradient, which
+is differentiable again.
 
 >>> import numpy as np
 >>> from twingrad.rules import RULES
