@@ -100,6 +100,10 @@ def test_round_trip_ours_to_ours_and_torch_to_ours():
         rtol=1e-12,
         atol=1e-12,
     )
+    b.load_state_dict(theirs.state_dict())  # PyTorch tensors themselves load too
+    np.testing.assert_allclose(
+        b(twingrad.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-12
+    )
     # a loaded value is a copy: changing the source later changes nothing
     state = a.state_dict()
     b.load_state_dict(state)

@@ -21,6 +21,7 @@ Sequential(
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 
@@ -97,7 +98,7 @@ class RemovableHandle:
         self.remove()
 
 
-_hook_ids = iter(range(1 << 62))
+_hook_ids = itertools.count()
 
 
 def _addindent(text: str, spaces: int) -> str:
