@@ -94,10 +94,14 @@ def binary(rule, a, b, float_result: bool = False):
         d = dtypes.promote(a, b)
         if float_result and not d.is_floating_point:
             d = dtypes.get_default_dtype()
-        if d is dtypes.bool_ and rule is SUB:
+        if rule is SUB and (_is_bool(a) or _is_bool(b)):
             raise RuntimeError(
-                "Subtraction, the `-` operator, with two bool tensors is not supported. "
-                "Use the `^` or `logical_xor()` operator instead."
+                "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                "are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
+        if rule is POW_VAR and d is dtypes.bool_:
+            raise RuntimeError(
+                "pow is not implemented for bool base and exponent; convert one with .long()"
             )
         ta, tb = operand(a, d), operand(b, d)
         if ta._data.dtype == object:
@@ -110,17 +114,30 @@ def binary(rule, a, b, float_result: bool = False):
         raise
 
 
+def _is_bool(x) -> bool:
+    return isinstance(x, bool | np.bool_) or (
+        isinstance(x, autograd.Tensor) and x._data.dtype.kind == "b"
+    )
+
+
+# What PyTorch says when an integer-friendly op gets a bool tensor
+_NOT_FOR_BOOL = {
+    "neg": "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+    "to invert a mask, use the `~` or `logical_not()` operator instead.",
+    "abs": "abs is not supported for bool tensors; convert with .long() first",
+    "relu": "Boolean inputs not supported for relu; convert with .float() first",
+}
+
+
 def unary(rule, x, float_result: bool = True, **params):
-    """Run a one-argument elementwise rule; integer input becomes the default float dtype."""
+    """Run a one-argument elementwise rule; integer input becomes the default float dtype
+    when ``float_result`` (exp, log...), else keeps its dtype (neg, abs, relu)."""
     kind = x._data.dtype.kind
     if kind != "f":
         if float_result and kind != "O":
             x = x.to(dtypes.get_default_dtype())
-        elif kind == "b" and rule is NEG:
-            raise RuntimeError(
-                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
-                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
-            )
+        elif kind == "b" and rule.name in _NOT_FOR_BOOL:
+            raise RuntimeError(_NOT_FOR_BOOL[rule.name])
         elif kind == "O":
             _check_exact(rule, x)
     return apply(rule, x, **params)
@@ -214,12 +231,18 @@ def pow(input, exponent):  # noqa: A001  (PyTorch's name)
         return binary(POW_VAR, input, exponent)
     if not isinstance(input, Tensor):
         return binary(POW_VAR, input, exponent)
-    if input.dtype is dtypes.fraction:
+    kind = input._data.dtype.kind
+    if kind == "O":
         if not float(exponent).is_integer():
             generic._not_rational(f"a non-integer power (** {exponent})")
         exponent = int(exponent)
-    elif not input.dtype.is_floating_point and isinstance(exponent, float):
-        input = input.to(dtypes.get_default_dtype())
+    elif kind in "bi":
+        if isinstance(exponent, float):
+            input = input.to(dtypes.get_default_dtype())
+        elif isinstance(exponent, bool) and kind == "b":
+            return (input.long() ** int(exponent)).bool()  # PyTorch keeps bool ** bool bool
+        elif exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
     return apply(POW, input, c=exponent)
 
 
@@ -228,11 +251,11 @@ def neg(input):
 
 
 def abs(input):  # noqa: A001  (PyTorch's name)
-    return apply(ABS, input)
+    return unary(ABS, input, float_result=False)
 
 
 def relu(input):
-    return apply(RELU, input)
+    return unary(RELU, input, float_result=False)
 
 
 def exp(input):
@@ -385,7 +408,7 @@ class ElementwiseOps:
         return unary(NEG, self, float_result=False)
 
     def __abs__(self):
-        return apply(ABS, self)
+        return unary(ABS, self, float_result=False)
 
     def add(self, other, alpha=1):
         return add(self, other, alpha)
@@ -406,10 +429,10 @@ class ElementwiseOps:
         return unary(NEG, self, float_result=False)
 
     def abs(self):
-        return apply(ABS, self)
+        return unary(ABS, self, float_result=False)
 
     def relu(self):
-        return apply(RELU, self)
+        return unary(RELU, self, float_result=False)
 
     def exp(self):
         return unary(EXP, self)
