@@ -171,7 +171,7 @@ def test_attributes_and_registration():
 
     with pytest.raises(AttributeError, match="before Module.__init__"):
         Early()
-    with pytest.raises(NotImplementedError, match='missing the required "forward"'):
+    with pytest.raises(TypeError, match='missing the required "forward"'):
         nn.Module()(1)
 
 

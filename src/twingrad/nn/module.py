@@ -153,9 +153,11 @@ class Module:
 
     def forward(self, *args, **kwargs):
         """The computation; every subclass defines it."""
-        # PyTorch's contract: the base class has no forward of its own
-        raise NotImplementedError(
-            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        # the base class has no forward of its own; a TypeError (not PyTorch's
+        # NotImplementedError) because the mistake is in the user's class, not in twingrad
+        raise TypeError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function: '
+            "define forward(self, ...) in the class"
         )
 
     def __call__(self, *args, **kwargs):
