@@ -49,6 +49,7 @@ def matmul(input, other):
     if a.dtype is not b.dtype:
         from twingrad.tensor.elementwise import operand
 
+        # PyTorch refuses mixed dtypes here; twingrad promotes as for elementwise ops
         d = dtypes.promote(input, other)
         input, other = operand(input, d), operand(other, d)
     return apply(MATMUL, input, other)
