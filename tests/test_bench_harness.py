@@ -101,3 +101,14 @@ def test_main_prints_and_writes_the_table(tmp_path, capsys):
     assert text.startswith("# Toy\n")
     assert "median of 2 runs per side" in text
     assert "\n| tiny | a " in text
+
+
+def test_cpu_time_benchmarks_say_which_clock_timed_them():
+    bench = Benchmark(
+        "cpu", Contender("a", lambda _: sum(range(100))), Contender("b", lambda _: None)
+    )
+    assert "clock" not in measure(bench, repeats=1, warmup=0).notes
+    bench.cpu_time = True
+    result = measure(bench, repeats=1, warmup=0)
+    assert result.notes == {"clock": "CPU time of the benchmark's thread"}
+    assert result.our_times[0] >= 0.0
