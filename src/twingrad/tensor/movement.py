@@ -41,10 +41,14 @@ def infer_shape(x, shape: tuple) -> tuple:
             known *= s
     if -1 in shape:
         if known == 0 or n % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
+            raise RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {n} (shape {list(x.shape)})"
+            )
         shape = tuple(n // known if s == -1 else s for s in shape)
     elif known != n:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
+        raise RuntimeError(
+            f"shape '{list(shape)}' is invalid for input of size {n} (shape {list(x.shape)})"
+        )
     return shape
 
 
