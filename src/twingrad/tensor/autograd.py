@@ -15,10 +15,13 @@ and numpy's floating-point error state set through one context variable.
 
 from __future__ import annotations
 
+import dis
+import inspect
+
 import numpy as np
 
 from twingrad import graph
-from twingrad.graph import _grad_mode, topological_order
+from twingrad.graph import _grad_mode
 
 Tensor = None
 """The Tensor class. `twingrad.tensor.tensor` imports this module before it defines the
@@ -29,7 +32,7 @@ class, then sets this name, so that the hot paths below need no import per call.
 # output in place (under no_grad) does not invalidate them.
 SAVES_NOTHING = frozenset(
     {"add", "sub", "neg", "add_n", "sum", "mean", "reshape", "expand", "permute", "clone",
-     "to_dtype"}
+     "to_dtype", "index", "index_put", "index_scatter"}
 )  # fmt: skip
 
 try:  # numpy >= 2: np.errstate is a context variable; setting it directly costs ~0.1 µs
@@ -207,6 +210,15 @@ def _output_modified_error(node) -> RuntimeError:
     )
 
 
+def _bypassed_error(node) -> RuntimeError:
+    return RuntimeError(
+        f"the output of {GradFn(node).name()} (shape {tuple(node._data.shape)}) was changed "
+        "in place through a view of it (such as x[0].add_(1)) after it was computed, so its "
+        "gradient would bypass the change. Write through indexing instead (x[0] += 1 or "
+        "x[0] = v), or clone() before changing it."
+    )
+
+
 def _freed_error(node) -> RuntimeError:
     return RuntimeError(
         "Trying to backward through the graph a second time (or to read its saved tensors "
@@ -222,14 +234,7 @@ def run_backward(roots, seeds, retain_graph: bool, create_graph: bool, inputs=No
     Gradients are numpy arrays, or Tensors with ``create_graph`` (the backward pass then
     records its own graph, so it can be differentiated again).
     """
-    if len(roots) == 1:
-        order = topological_order(roots[0])
-    else:
-        seen = {}
-        for r in roots:
-            for n in graph.reachable(r):
-                seen[n] = None
-        order = sorted(seen, key=graph.stamp)
+    order = _backward_order(roots)
     grads = {}
     for r, s in zip(roots, seeds):
         grads[r] = grads[r] + s if r in grads else s
@@ -247,26 +252,75 @@ def run_backward(roots, seeds, retain_graph: bool, create_graph: bool, inputs=No
     return results
 
 
-_PLANS = {}  # id(rule) -> (saves something?, local derivatives or None); rules live forever
+def _backward_order(roots) -> list:
+    """The nodes that gradients flow through, each after its inputs (sorted by creation
+    stamp, as `graph.topological_order`), found without recursion. Tensors that require no
+    grad (data, constants) are left out: no gradient goes to them."""
+    nodes = list(dict.fromkeys(roots))
+    seen = set(nodes)
+    stack = list(nodes)
+    while stack:
+        for p in stack.pop()._prev:
+            if p._requires_grad and p not in seen:
+                seen.add(p)
+                stack.append(p)
+                nodes.append(p)
+    nodes.sort(key=graph.stamp)
+    return nodes
+
+
+_PLANS = {}  # id(rule) -> (reads inputs?, reads output?, local derivatives); rules live forever
 
 
 def _plan(rule) -> tuple:
+    """What a rule's backward reads, found once per rule from its formulas' code: an
+    in-place change is refused at backward only where the change reaches what is read
+    (as in PyTorch, which refuses only where it saved the tensor)."""
     derivatives = None if rule.variadic else rule.derivatives
-    plan = _PLANS[id(rule)] = (rule.name not in SAVES_NOTHING, derivatives)
+    reads_inputs = reads_output = False
+    if rule.name not in SAVES_NOTHING:
+        skip = 0 if rule.derivatives is not None else 1  # vjps take the gradient first
+        for fn in rule.derivatives if rule.derivatives is not None else rule.vjps:
+            if fn is None:
+                continue
+            names = _parameters_read(fn)
+            if names is None:  # not Python code: assume it reads everything
+                reads_inputs = reads_output = True
+            else:
+                reads_output |= skip in names
+                reads_inputs |= any(i > skip for i in names)
+    plan = _PLANS[id(rule)] = (reads_inputs, reads_output, derivatives)
     return plan
 
 
+def _parameters_read(fn) -> set | None:
+    """The positions of ``fn``'s parameters that its code reads (None if it has no code)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return None
+    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & inspect.CO_VARARGS)
+    params = code.co_varnames[:n]
+    if code.co_flags & inspect.CO_VARARGS:  # *args stands for the inputs after the first ones
+        params = params[: code.co_argcount] + params[-1:]
+    loaded = {i.argval for i in dis.get_instructions(code) if i.opname.startswith("LOAD_")}
+    return {i for i, name in enumerate(params) if name in loaded}
+
+
 def _check(node, rule) -> tuple:
-    """Refuse to run the backward of a node whose inputs or output changed since it was
-    recorded, or whose graph a previous backward freed; return the rule's plan."""
-    for p, seen_version in zip(node._prev, node._versions):
-        if p._version[0] != seen_version:
-            raise _modified_error(node, p, seen_version)
+    """Refuse to run the backward of a node whose saved values changed since it was
+    recorded, an input that took a new history since (the gradient would go to the wrong
+    node), or a graph a previous backward freed; return the rule's plan."""
     plan = _PLANS.get(id(rule)) or _plan(rule)
-    if plan[0]:
+    seq = node._seq
+    for p, seen_version in zip(node._prev, node._versions):
+        if p._seq > seq or plan[0] and p._version[0] != seen_version:
+            raise _modified_error(node, p, seen_version)
+    if node._version[2] > seq:
+        raise _bypassed_error(node)
+    if plan[0] or plan[1]:
         if node._freed:
             raise _freed_error(node)
-        if node._version[1] > node._seq:  # its output was changed in place since
+        if plan[1] and node._version[1] > seq:  # its output was changed in place since
             raise _output_modified_error(node)
     return plan
 
@@ -285,7 +339,7 @@ def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
             results[node] = g
         if rule is None:
             continue
-        derivatives = _check(node, rule)[1]
+        derivatives = _check(node, rule)[2]
         prev, params, out = node._prev, node._params, node._data
         args = [p._data for p in prev]
         for i, p in enumerate(prev):
@@ -336,7 +390,7 @@ def _walk_tensors(order, grads, wanted, results, retain_graph: bool) -> None:
             results[node] = g
         if rule is None:
             continue
-        derivatives = _check(node, rule)[1]
+        derivatives = _check(node, rule)[2]
         prev, params = node._prev, node._params or {}
         for i, p in enumerate(prev):
             if not p._requires_grad:

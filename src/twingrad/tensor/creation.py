@@ -39,7 +39,7 @@ def _infer_dtype(data) -> dtypes.dtype:
     while stack:
         x = stack.pop()
         if isinstance(x, list | tuple):
-            stack.extend(x)
+            stack.extend(reversed(x))  # first elements first: an error names the first bad one
         elif isinstance(x, Tensor):
             kinds.add(x.dtype.category + (10 if x.dtype is dtypes.fraction else 0))
         elif isinstance(x, bool | np.bool_):

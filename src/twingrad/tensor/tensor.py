@@ -99,7 +99,7 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         t._prev = ()
         t._params = None
         t._versions = ()
-        t._version = [0, -1]
+        t._version = [0, -1, -1]
         t._seq = _next_stamp()
         t._freed = False
         t._retains_grad = False
@@ -114,8 +114,9 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         self._prev = ()  # input tensors, in argument order
         self._params = None
         self._versions = ()  # each input's version when this node was recorded
-        # [version, stamp of the last in-place change], shared with views of the memory
-        self._version = [0, -1]
+        # shared with views of the same memory: [version, stamp of the last in-place
+        # change, stamp of the last change made through a view of a recorded tensor]
+        self._version = [0, -1, -1]
         self._seq = new_stamp()
         self._freed = False
         self._retains_grad = False
@@ -305,6 +306,10 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         ``self`` are pointed at it; any other node that read the old value sees the
         version bump and refuses to run backward. Under no_grad only the values change and
         the history stays, as in PyTorch.
+
+        Through an indexed view of a recorded tensor (``x[0].add_(1)``), the viewed tensor
+        is rebuilt as ``x`` with the new view put at its index (PyTorch's CopySlices).
+        Through other views its history is kept, and backward refuses it.
         """
         recording = _grad_mode.enabled
         data = self._data
@@ -325,20 +330,48 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
                 f"result type {result.dtype.name} can't be cast to the desired output "
                 f"type {self.dtype.name} of an in-place operation"
             )
-        if recording and result._op is None and self._op is not None:
-            # The new value does not depend on the old one (fill_, zero_, copy_ of a
-            # constant), yet PyTorch keeps the tensor in the graph with a zero gradient to
-            # its past. x ** 0 is exactly 1, even at inf and nan, so 1 * value does that.
-            constant = Tensor._make(result._data.astype(data.dtype, copy=False))
-            result = apply(RULES["mul"], apply(RULES["pow"], self, c=0), constant)
+        base = _viewed_base(self) if recording else self
+        if base is not self and base._requires_grad and base._op is None:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation; wrap the update in `with twingrad.no_grad():`"
+            )
+        if recording:
+            if self._op is not None and (result._op is None or not _readers(result, self)):
+                # The new value does not depend on the old one (fill_, zero_, copy_), yet
+                # PyTorch keeps the tensor in the graph, with a zero gradient to its past.
+                # x ** 0 is exactly 1, even at inf and nan, so value * x ** 0 does that.
+                value = result if result._data.dtype == data.dtype else result.to(self.dtype)
+                result = apply(RULES["mul"], value, apply(RULES["pow"], self, c=0))
+        through_view = base is not self and base._requires_grad
+        chain = _index_chain(self, base) if through_view else None  # before the write
         if recording and result._op is not None:
             self._rebase(result)
         else:
             data[...] = result._data
         self._count_change()
+        if through_view and chain is None:
+            # The viewed tensor keeps its history, which no longer holds for the elements
+            # changed here: backward refuses it rather than let the gradient bypass them.
+            self._version[2] = self._version[1]
         if recording and result._op is not None:
             self._seq = new_stamp()  # the new node comes after everything it depends on
+        if chain:
+            child = self
+            for viewed, old, index in chain:
+                viewed._put_view(old, child, index)
+                child = viewed
         return self
+
+    def _put_view(self, old: Tensor, view: Tensor, index) -> None:
+        """Become ``old`` with ``view`` (``old[index]``, just changed) put back in place."""
+        for node in _readers(view, self):  # the view's own history read self: now old
+            node._prev = tuple(old if p is self else p for p in node._prev)
+        self._op, self._prev = _INDEX_PUT, (old, view)
+        self._params = {"index": index}
+        self._versions = (old._version[0], view._version[0])
+        self._requires_grad, self._freed = True, False
+        self._seq = new_stamp()
 
     def _count_change(self) -> None:
         """Count an in-place change of the memory (shared with views), which backward
@@ -350,11 +383,7 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         """Take over ``result``'s node, the old value moving into a node of its own."""
         readers = _readers(result, self)
         if readers:
-            old = Tensor._make(self._data.copy())
-            old._requires_grad = self._requires_grad
-            old._op, old._prev, old._params = self._op, self._prev, self._params
-            old._versions, old._seq, old._freed = self._versions, self._seq, self._freed
-            old._version = [0, self._version[1]]  # still stale if it was changed after
+            old = _moved_history(self)
             current = self._version[0]
             for node in readers:
                 node._versions = tuple(
@@ -477,6 +506,40 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
     def __repr__(self) -> str:
         return tensor_repr(self, None if self._op is None else GradFn(self).name())
 
+def _moved_history(t: Tensor) -> Tensor:
+    """A new node with ``t``'s current value (a copy) and history, to stand for the value
+    ``t`` had before an in-place change."""
+    old = Tensor._make(t._data.copy())
+    old._requires_grad = t._requires_grad
+    old._op, old._prev, old._params = t._op, t._prev, t._params
+    old._versions, old._seq, old._freed = t._versions, t._seq, t._freed
+    old._version = [0, t._version[1], t._version[2]]  # still stale if changed since
+    return old
+
+
+def _index_chain(view: Tensor, base: Tensor) -> list | None:
+    """For a view made by indexing alone (``x[0]``, ``x[0][1:]``): each tensor it views,
+    nearest first, with a copy of its history and the index that took the next view from
+    it. None for a view made otherwise (reshape, permute...)."""
+    links = []
+    t = view
+    while t is not base:
+        if t._op is not _INDEX:
+            return None
+        links.append((t._prev[0], t._params["index"]))
+        t = t._prev[0]
+    return [(viewed, _moved_history(viewed), index) for viewed, index in links]
+
+
+def _viewed_base(t: Tensor) -> Tensor:
+    """The tensor whose memory the recorded view ``t`` shows (``t`` itself if none): views
+    (index, reshape, permute...) share their input's version counter."""
+    base = t
+    while base._op is not None and base._prev and base._prev[0]._version is base._version:
+        base = base._prev[0]
+    return base
+
+
 
 def _readers(result: Tensor, x: Tensor) -> list:
     """The nodes of ``result``'s graph that read ``x``. Each was recorded after ``x``, so
@@ -493,6 +556,7 @@ def _readers(result: Tensor, x: Tensor) -> list:
     return readers
 
 
+_INDEX, _INDEX_PUT = RULES["index"], RULES["index_put"]
 _new = object.__new__
 _next_stamp = graph.new_stamp
 autograd.Tensor = Tensor  # the engine's hot paths make tensors without importing this module
