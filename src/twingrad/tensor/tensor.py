@@ -506,6 +506,7 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
     def __repr__(self) -> str:
         return tensor_repr(self, None if self._op is None else GradFn(self).name())
 
+
 def _moved_history(t: Tensor) -> Tensor:
     """A new node with ``t``'s current value (a copy) and history, to stand for the value
     ``t`` had before an in-place change."""
@@ -538,7 +539,6 @@ def _viewed_base(t: Tensor) -> Tensor:
     while base._op is not None and base._prev and base._prev[0]._version is base._version:
         base = base._prev[0]
     return base
-
 
 
 def _readers(result: Tensor, x: Tensor) -> list:
