@@ -9,12 +9,14 @@
 tensor([2., 4., 6.])
 """
 
-from twingrad import autograd, data, nn, optim
+from twingrad import accelerator, autograd, cuda, data, nn, optim, utils
 from twingrad.checkpoint import load, save
 from twingrad.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from twingrad.scalar import Value
 from twingrad.tensor import *  # noqa: F403  (the PyTorch-mirror surface)
 from twingrad.tensor import __all__ as _tensor_all
+from twingrad.tensor.creation import from_numpy
+from twingrad.tensor.devices import device
 from twingrad.tensor.dtypes import bool_ as bool  # noqa: A001  (PyTorch's name)
 from twingrad.tensor.dtypes import float32 as float  # noqa: A001
 from twingrad.tensor.dtypes import float64 as double
@@ -41,7 +43,7 @@ from twingrad.tensor.elementwise import (
     tanh,
     where,
 )
-from twingrad.tensor.indexing import gather, index_select, masked_fill
+from twingrad.tensor.indexing import gather, index_select, masked_fill, tril, triu
 from twingrad.tensor.linalg import bmm, matmul, mm
 from twingrad.tensor.movement import (
     cat,
@@ -60,10 +62,15 @@ from twingrad.tensor.movement import (
     unsqueeze,
 )
 from twingrad.tensor.reduce import (
+    all,  # noqa: A004
+    allclose,
     amax,
     amin,
+    any,  # noqa: A004
     argmax,
     argmin,
+    equal,
+    isclose,
     log_softmax,
     logsumexp,
     max,  # noqa: A004
@@ -75,6 +82,7 @@ from twingrad.tensor.reduce import (
     sum,  # noqa: A004
     var,
 )
+from twingrad.tensor.sampling import multinomial
 from twingrad.visualize import draw, walkthrough
 
 __version__ = "0.1.0"
@@ -83,9 +91,13 @@ __all__ = [
     *_tensor_all,
     "Value",
     "abs",
+    "accelerator",
     "add",
+    "all",
+    "allclose",
     "amax",
     "amin",
+    "any",
     "argmax",
     "argmin",
     "autograd",
@@ -98,19 +110,24 @@ __all__ = [
     "concat",
     "concatenate",
     "cos",
+    "cuda",
     "data",
+    "device",
     "div",
     "double",
     "draw",
     "enable_grad",
+    "equal",
     "exp",
     "expand",
     "flatten",
     "flip",
     "float",
+    "from_numpy",
     "gather",
     "index_select",
     "is_grad_enabled",
+    "isclose",
     "load",
     "log",
     "log_softmax",
@@ -125,6 +142,7 @@ __all__ = [
     "minimum",
     "mm",
     "mul",
+    "multinomial",
     "neg",
     "nn",
     "no_grad",
@@ -148,7 +166,10 @@ __all__ = [
     "sum",
     "tanh",
     "transpose",
+    "tril",
+    "triu",
     "unsqueeze",
+    "utils",
     "var",
     "walkthrough",
     "where",

@@ -134,7 +134,8 @@ def error_scales(outputs: np.ndarray, seeds: list) -> tuple[dict, dict]:
         scale = abs(float(node.data))
         if node._op is not None:
             for p, d in _local_derivatives(node):
-                scale += abs(d) * forward[p]
+                if d != 0.0:  # exp(-inf) = 0 of a masked score: 0 * inf would be nan
+                    scale += abs(d) * forward[p]
         forward[node] = scale
     backward: dict = {node: 0.0 for node in order}
     for out, seed in zip(outputs.reshape(-1), seeds):
@@ -152,7 +153,7 @@ def error_scales(outputs: np.ndarray, seeds: list) -> tuple[dict, dict]:
 
 def _relative_scale(v, forward: dict) -> float:
     magnitude = abs(float(v.data))
-    if magnitude == 0.0 or magnitude != magnitude:
+    if magnitude in (0.0, float("inf")) or magnitude != magnitude:
         return 1.0
     return min(forward[v] / magnitude, 2.0**20)
 

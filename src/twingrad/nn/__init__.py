@@ -39,10 +39,19 @@ from twingrad.nn.loss import (
 )
 from twingrad.nn.module import Module, Parameter
 from twingrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
-from twingrad.nn.pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from twingrad.nn.pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 
 __all__ = [
     "GELU",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
     "AvgPool1d",
     "AvgPool2d",
     "BCELoss",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 
-from twingrad.nn.module import Module
+from twingrad.nn.module import Module, _addindent
 
 
 class Sequential(Module):
@@ -153,6 +153,32 @@ class ModuleList(Module):
         items.insert(index, module)
         self._modules.clear()
         self.extend(items)
+
+    def __repr__(self) -> str:
+        """As PyTorch prints it: a run of modules that print alike shows once, as
+        ``(0-3): 4 x Block(...)``.
+
+        >>> from twingrad import nn
+        >>> nn.ModuleList([nn.ReLU(), nn.ReLU(), nn.Tanh()])
+        ModuleList(
+          (0-1): 2 x ReLU()
+          (2): Tanh()
+        )
+        """
+        reprs = [repr(module) for module in self]
+        if not reprs:
+            return self._get_name() + "()"
+        runs = []  # [first index, last index, repr]
+        for i, r in enumerate(reprs):
+            if runs and runs[-1][2] == r:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, r])
+        lines = [
+            _addindent(f"({a}): {r}" if a == b else f"({a}-{b}): {b - a + 1} x {r}", 2)
+            for a, b, r in runs
+        ]
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):

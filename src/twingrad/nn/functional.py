@@ -34,10 +34,19 @@ from twingrad.nn.loss import (
     nll_loss,
 )
 from twingrad.nn.normalization import batch_norm, layer_norm
-from twingrad.nn.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from twingrad.nn.pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 from twingrad.tensor.movement import pad
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
     "avg_pool1d",
     "avg_pool2d",
     "batch_norm",

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 import numpy as np
 
 from twingrad.graph import no_grad
-from twingrad.tensor import dtypes
+from twingrad.tensor import devices, dtypes
 from twingrad.tensor.tensor import Tensor
 
 
@@ -430,13 +430,17 @@ class Module:
     def to(self, *args, **kwargs) -> Module:
         """Convert floating parameters and buffers to a dtype: ``model.to(twingrad.float64)``.
 
-        A device ("cpu") is accepted and changes nothing: twingrad runs on the CPU.
+        The CPU (``"cpu"``, ``twingrad.device("cpu")``) is accepted and changes nothing;
+        another device is refused: twingrad runs on the CPU.
         """
         dtype = kwargs.get("dtype")
+        devices.check_cpu(kwargs.get("device"), "a model")
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif not (isinstance(a, str) and a == "cpu") and a is not None:
+            elif isinstance(a, devices.device | str):
+                devices.check_cpu(a, "a model")
+            elif a is not None:
                 dtype = a
         if dtype is None:
             return self

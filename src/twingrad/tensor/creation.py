@@ -125,6 +125,32 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
     return t
 
 
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor that shares memory with ``ndarray``: a change to one shows in the other.
+
+    The array's dtype is kept, so it must be one twingrad holds (bool, int64, float32,
+    float64); convert other arrays first, e.g. ``array.astype(np.int64)``.
+
+    >>> import numpy as np
+    >>> import twingrad
+    >>> a = np.ones(3)
+    >>> t = twingrad.from_numpy(a)
+    >>> a[0] = 5
+    >>> t
+    tensor([5., 1., 1.], dtype=twingrad.float64)
+    """
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if ndarray.dtype not in (d.numpy for d in dtypes.ALL if d is not dtypes.fraction):
+        raise TypeError(
+            f"can't share the memory of a numpy array of dtype {ndarray.dtype}: twingrad "
+            "holds bool, int64, float32 and float64; convert it first "
+            "(array.astype(np.int64) or array.astype(np.float32)), or copy it with "
+            "twingrad.tensor(array)"
+        )
+    return Tensor._make(ndarray)
+
+
 def _shape(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], list | tuple):
         size = tuple(size[0])

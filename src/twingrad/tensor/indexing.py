@@ -1,4 +1,4 @@
-"""Indexing: ``x[...]``, ``x[...] = value``, gather, index_select and masked_fill.
+"""Indexing: ``x[...]``, ``x[...] = value``, gather, index_select, masked_fill, tril/triu.
 
 Every read goes through one rule, ``index``, whose backward adds the gradient into zeros of
 the input's shape (so an element picked twice gets both gradients); every write goes
@@ -42,6 +42,8 @@ def _index_array(k, what: str = "tensors used as indices") -> np.ndarray:
     """An index tensor, array or list as an int64 or bool numpy array."""
     Tensor = _tensor_class()
     a = k._data if isinstance(k, Tensor) else k
+    if isinstance(a, range):  # x[range(n), target], as in "What is torch.nn really?"
+        a = np.arange(a.start, a.stop, a.step, dtype=np.int64)
     if isinstance(a, list | tuple):
         try:
             a = np.asarray(a)
@@ -76,7 +78,7 @@ def _item(k):
         if step is not None and step <= 0:
             raise ValueError(f"step must be greater than zero, got {step} (flip() reverses)")
         return slice(start, stop, step)
-    if isinstance(k, Tensor | np.ndarray | list | tuple):
+    if isinstance(k, Tensor | np.ndarray | list | tuple | range):
         a = _index_array(k)
         # PyTorch selects with a 0-d integer tensor as with an int (a view, no copy)
         return int(a) if a.ndim == 0 and a.dtype != np.bool_ else a
@@ -336,6 +338,45 @@ def masked_fill(input, mask, value):
     return apply(INDEX_PUT, x, v, index=key)
 
 
+def _triangle(input, diagonal: int, lower: bool):
+    """``input`` with the elements off one side of ``diagonal`` zeroed (tril/triu)."""
+    op = "tril" if lower else "triu"
+    if input.ndim < 2:
+        raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions")
+    rows, cols = input.shape[-2:]
+    keep = np.tri(rows, cols, diagonal, dtype=bool)
+    if not lower:
+        keep = ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+    # masked_fill rather than a product with the mask: -inf above the diagonal (a causal
+    # attention mask) must become 0, and -inf * 0 is nan
+    return masked_fill(input, _tensor_class()._make(~keep), 0)
+
+
+def tril(input, diagonal: int = 0):
+    """The lower triangle of the last two dims: elements above ``diagonal`` set to 0.
+
+    ``diagonal`` 0 is the main diagonal, 1 the one above it, -1 the one below.
+
+    >>> import twingrad
+    >>> twingrad.tril(twingrad.ones(3, 3))
+    tensor([[1., 0., 0.],
+            [1., 1., 0.],
+            [1., 1., 1.]])
+    """
+    return _triangle(input, diagonal, lower=True)
+
+
+def triu(input, diagonal: int = 0):
+    """The upper triangle of the last two dims: elements below ``diagonal`` set to 0.
+
+    >>> import twingrad
+    >>> twingrad.triu(twingrad.arange(1, 7).reshape(2, 3), diagonal=1)
+    tensor([[0, 2, 3],
+            [0, 0, 6]])
+    """
+    return _triangle(input, diagonal, lower=False)
+
+
 def _check_write_through_view(view) -> None:
     """Refuse an in-place write through a view when the gradient would be wrong.
 
@@ -396,6 +437,12 @@ class IndexingOps:
     def masked_fill_(self, mask, value):
         _check_write_through_view(self)
         return self._inplace(masked_fill(self, mask, value))
+
+    def tril(self, diagonal: int = 0):
+        return tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0):
+        return triu(self, diagonal)
 
     # What the rules' vjps call on Tensors (`twingrad.generic`), so that backward through
     # indexing records a graph of its own under create_graph=True.

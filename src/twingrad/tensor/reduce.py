@@ -1,4 +1,5 @@
-"""Reductions over dims (sum, mean, prod, max, min, var, std, logsumexp...) and softmax.
+"""Reductions over dims (sum, mean, prod, max, min, var, std, logsumexp...), softmax,
+and the comparisons that answer for a whole tensor (all, any, allclose, equal).
 
 ``dim`` is an int or, where PyTorch accepts one, a tuple of ints; None reduces every
 dim. ``keepdim=True`` keeps each reduced dim with size 1. The rules, and the conventions
@@ -25,6 +26,7 @@ from twingrad.rules import RULES
 from twingrad.rules.reduce import arg_extreme
 from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
+from twingrad.tensor.elementwise import broadcast_shapes
 
 # what max(dim)/min(dim) return, like torch.return_types.max: unpacks as (values, indices)
 max_result = namedtuple("max", ["values", "indices"])
@@ -357,6 +359,87 @@ def log_softmax(input, dim, dtype=None):
     return _softmax_like(RULES["log_softmax"], input, dim, dtype)
 
 
+def _truth(input, dim, keepdim: bool, test, op: str):
+    """all/any: whether every (some) element is nonzero, as a bool tensor; no gradient."""
+    dims = normalize_dims(input, dim, op)
+    nonzero = input._data.astype(bool)  # nan counts as nonzero, as in PyTorch
+    out = test(nonzero, axis=dims, keepdims=keepdim and dims is not None)
+    return type(input)._make(np.asarray(out, dtype=bool))
+
+
+def all(input, dim=None, keepdim: bool = False):  # noqa: A001
+    """Whether every element (along ``dim``) is nonzero; a bool tensor.
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([[1.0, 0.0], [2.0, 3.0]])
+    >>> x.all(), twingrad.all(x > 0, dim=1)
+    (tensor(False), tensor([False,  True]))
+    """
+    return _truth(input, dim, keepdim, np.all, "all")
+
+
+def any(input, dim=None, keepdim: bool = False):  # noqa: A001
+    """Whether some element (along ``dim``) is nonzero; a bool tensor.
+
+    >>> import twingrad
+    >>> twingrad.tensor([0, 0, 5]).any()
+    tensor(True)
+    """
+    return _truth(input, dim, keepdim, np.any, "any")
+
+
+def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+    """Elementwise ``|input - other| <= atol + rtol * |other|`` (equal infinities are close).
+
+    Both tensors must have the same dtype, as in PyTorch.
+
+    >>> import twingrad
+    >>> twingrad.isclose(twingrad.tensor([1.0, 2.0]), twingrad.tensor([1.0 + 1e-7, 2.1]))
+    tensor([ True, False])
+    """
+    if input.dtype is not other.dtype:
+        raise RuntimeError(
+            f"isclose: the dtypes differ ({input.dtype.name} and {other.dtype.name}); "
+            "convert one with .to(other.dtype) first"
+        )
+    broadcast_shapes(tuple(input.shape), tuple(other.shape))
+    a, b = np.broadcast_arrays(input._data, other._data)
+    close = a == b  # exact matches, infinities of the same sign included
+    if input.dtype is not dtypes.bool_:
+        with np.errstate(invalid="ignore", over="ignore"):
+            error = np.abs(a - b)
+            within = error <= atol + rtol * np.abs(b)
+            if input.dtype.numpy.kind == "f":  # inf - (-inf) is no small error
+                within &= np.isfinite(error)
+            close = close | within
+    if equal_nan and input.dtype.numpy.kind == "f":
+        close = close | (np.isnan(a) & np.isnan(b))
+    return type(input)._make(np.asarray(close, dtype=bool))
+
+
+def allclose(
+    input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """Whether every element of ``input`` is close to ``other`` (see `isclose`).
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([1.0, 2.0])
+    >>> twingrad.allclose(x, x + 1e-7), twingrad.allclose(x, x + 1e-3)
+    (True, False)
+    """
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input, other) -> bool:
+    """Whether both tensors have the same shape and the same values.
+
+    >>> import twingrad
+    >>> twingrad.equal(twingrad.tensor([1, 2]), twingrad.tensor([1.0, 2.0]))
+    True
+    """
+    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
+
+
 class ReductionOps:
     """Tensor methods for reductions (mixed into `Tensor`)."""
 
@@ -403,3 +486,20 @@ class ReductionOps:
 
     def log_softmax(self, dim, dtype=None):
         return log_softmax(self, dim, dtype)
+
+    def all(self, dim=None, keepdim: bool = False):
+        return all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim: bool = False):
+        return any(self, dim, keepdim)
+
+    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+        return isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(
+        self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    ) -> bool:
+        return allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other) -> bool:
+        return equal(self, other)

@@ -20,7 +20,7 @@ import numpy as np
 from twingrad import graph
 from twingrad.graph import _grad_mode, new_stamp
 from twingrad.rules import RULES
-from twingrad.tensor import autograd, dtypes
+from twingrad.tensor import autograd, devices, dtypes
 from twingrad.tensor.autograd import AccumulateGrad, GradFn, apply, run_backward
 from twingrad.tensor.elementwise import ElementwiseOps
 from twingrad.tensor.functional import grad_seed
@@ -149,8 +149,8 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return int(self._data.size)
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> devices.device:
+        return devices.CPU
 
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
@@ -463,12 +463,11 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, str) and not a.startswith(("cpu", "twingrad.", "torch.")):
+            elif isinstance(a, devices.device | str):
                 device = a
             elif a is not None and not isinstance(a, bool):
                 dtype = a
-        if device is not None and not str(device).startswith("cpu"):
-            raise RuntimeError(f"twingrad runs on the CPU only; can't move a tensor to {device}")
+        devices.check_cpu(device)
         if dtype is None or dtypes.as_dtype(dtype) is self.dtype:
             return self.clone() if copy else self
         return apply(RULES["to_dtype"], self, dtype=dtypes.as_dtype(dtype).numpy)
@@ -556,8 +555,8 @@ def _readers(result: Tensor, x: Tensor) -> list:
     return readers
 
 
-_INDEX, _INDEX_PUT = RULES["index"], RULES["index_put"]
 _new = object.__new__
+_INDEX, _INDEX_PUT = RULES["index"], RULES["index_put"]
 _next_stamp = graph.new_stamp
 autograd.Tensor = Tensor  # the engine's hot paths make tensors without importing this module
 
