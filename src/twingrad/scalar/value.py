@@ -109,7 +109,7 @@ class Value:
     # A node's parents, in argument order, are ``_a`` and ``_b`` for ops of one or two
     # arguments (None where absent), and the tuple ``_terms`` for any other. A tuple per
     # node would double the objects that Python's cyclic garbage collector tracks and
-    # scans while a graph is built: that collector was a third of the forward pass.
+    # scans while a graph is built: without it, building a graph takes a sixth less time.
     __slots__ = (
         "data", "grad", "label", "_op", "_a", "_b", "_terms", "_params", "_seq", "__weakref__"
     )  # fmt: skip
