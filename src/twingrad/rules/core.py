@@ -33,6 +33,12 @@ class Rule:
     rational: bool = True  # exact on Fractions (+ - * /, integer powers, relu, abs, ...)
     params: tuple[str, ...] = field(default=())  # keyword parameters, e.g. ("c",) for x ** c
     variadic: bool = False  # any number of arguments, all with the one derivative given
+    # per argument, the local derivative when it is a constant number (1 for a + b), else
+    # None: the engines then add the gradient on instead of calling the derivative
+    constant_derivatives: tuple = ()
+    # per argument, the index of the argument whose value is its local derivative (d(a*b)/da
+    # is b: index 1), else None; the scalar engine reads that value instead of calling
+    argument_derivatives: tuple = ()
 
     @property
     def elementwise(self) -> bool:

@@ -16,7 +16,17 @@ from twingrad.rules.core import Rule, register
 
 
 def elementwise(name, expr, latex, args, forward, *grads, rational=True, params=(), variadic=False):
-    """Register an elementwise rule; ``grads`` holds (derivative, text, LaTeX) per argument."""
+    """Register an elementwise rule; ``grads`` holds (derivative, text, LaTeX) per argument.
+
+    A derivative is a function ``f(out, *args, **params)``, a number when it is constant
+    (``1`` for both arguments of ``a + b``), or the name of the argument whose value it is
+    (``"b"`` for d(a * b)/da).
+    """
+    constants = tuple(d if isinstance(d, int | float) else None for d, _, _ in grads)
+    picks = tuple(args.index(d) if isinstance(d, str) else None for d, _, _ in grads)
+    functions = []
+    for (d, _, _), c, k in zip(grads, constants, picks):
+        functions.append(_constant(c) if c is not None else _argument(k) if k is not None else d)
     return register(
         Rule(
             name=name,
@@ -24,42 +34,55 @@ def elementwise(name, expr, latex, args, forward, *grads, rational=True, params=
             latex=latex,
             args=args,
             forward=forward,
-            derivatives=tuple(d for d, _, _ in grads),
+            derivatives=tuple(functions),
             derivative_text=tuple(t for _, t, _ in grads),
             derivative_latex=tuple(tex for _, _, tex in grads),
             rational=rational,
             params=params,
             variadic=variadic,
+            # the engines' shortcuts apply when every argument's derivative is of that kind
+            constant_derivatives=constants if None not in constants else (),
+            argument_derivatives=picks if None not in picks else (),
         )
     )
+
+
+def _argument(index: int):
+    """A local derivative that is one of the arguments, as a function of (out, *args)."""
+    return lambda out, *args, **params: args[index]
+
+
+def _constant(value):
+    """A constant local derivative as a function, for code that calls every derivative."""
+    return lambda *_, **__: value
 
 
 ADD = elementwise(
     "add", "a + b", "a + b", ("a", "b"),
     lambda a, b: a + b,
-    (lambda out, a, b: 1, "1", "1"),
-    (lambda out, a, b: 1, "1", "1"),
+    (1, "1", "1"),
+    (1, "1", "1"),
 )  # fmt: skip
 
 ADD_N = elementwise(
     "add_n", "x_1 + ... + x_n", r"\sum_i x_i", ("x_i",),
     lambda *xs: sum(xs[1:], xs[0]),
-    (lambda out, xi: 1, "1", "1"),
+    (1, "1", "1"),
     variadic=True,
 )  # fmt: skip
 
 SUB = elementwise(
     "sub", "a - b", "a - b", ("a", "b"),
     lambda a, b: a - b,
-    (lambda out, a, b: 1, "1", "1"),
-    (lambda out, a, b: -1, "-1", "-1"),
+    (1, "1", "1"),
+    (-1, "-1", "-1"),
 )  # fmt: skip
 
 MUL = elementwise(
     "mul", "a * b", r"a \cdot b", ("a", "b"),
     lambda a, b: a * b,
-    (lambda out, a, b: b, "b", "b"),
-    (lambda out, a, b: a, "a", "a"),
+    ("b", "b", "b"),
+    ("a", "a", "a"),
 )  # fmt: skip
 
 DIV = elementwise(
@@ -72,7 +95,7 @@ DIV = elementwise(
 NEG = elementwise(
     "neg", "-x", "-x", ("x",),
     lambda x: -x,
-    (lambda out, x: -1, "-1", "-1"),
+    (-1, "-1", "-1"),
 )  # fmt: skip
 
 POW = elementwise(

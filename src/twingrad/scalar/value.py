@@ -25,6 +25,7 @@ ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"]
 POW, POW_VAR, ABS, RELU = RULES["pow"], RULES["pow_var"], RULES["abs"], RULES["relu"]
 EXP, LOG, SQRT, SIN, COS = RULES["exp"], RULES["log"], RULES["sqrt"], RULES["sin"], RULES["cos"]
 TANH, SIGMOID, ADD_N = RULES["tanh"], RULES["sigmoid"], RULES["add_n"]
+_mul = MUL.forward
 
 
 def _as_number(data):
@@ -185,8 +186,22 @@ class Value:
         return _result(SUB.forward(self.data, other.data), SUB, self, other)
 
     def __mul__(self, other) -> Value:
-        other = other if other.__class__ is Value else self._wrap(other)
-        return _result(MUL.forward(self.data, other.data), MUL, self, other)
+        if other.__class__ is not Value:
+            other = self._wrap(other)
+        data = _mul(self.data, other.data)
+        if data.__class__ is not float:
+            return _result(data, MUL, self, other)
+        node = _new_object(Value)
+        node.data = data
+        node.grad = 0.0
+        node.label = ""
+        node._op = MUL
+        node._a = self
+        node._b = other
+        node._terms = ()
+        node._params = None
+        node._seq = new_stamp()
+        return node
 
     def __truediv__(self, other) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
@@ -290,15 +305,33 @@ class Value:
             if rule is None:
                 continue
             grad = node.grad
-            out = node.data
-            d = rule.derivatives
             a = node._a
             b = node._b
+            constant = rule.constant_derivatives  # numbers, e.g. (1, -1) for a - b
             if b is not None:
+                if constant:
+                    a.grad += grad * constant[0]
+                    b.grad += grad * constant[1]
+                    continue
                 x, y = a.data, b.data
+                pick = rule.argument_derivatives  # (1, 0) for a * b: d/da = b, d/db = a
+                if pick:
+                    a.grad += grad * (y if pick[0] else x)
+                    b.grad += grad * (y if pick[1] else x)
+                    continue
+                out = node.data
+                d = rule.derivatives
                 a.grad += grad * d[0](out, x, y)
                 b.grad += grad * d[1](out, x, y)
-            elif a is None and rule.variadic:
+                continue
+            out = node.data
+            d = rule.derivatives
+            if a is None and rule.variadic:
+                if constant:
+                    grad = grad * constant[0]
+                    for t in node._terms:
+                        t.grad += grad
+                    continue
                 d = d[0]
                 for t in node._terms:
                     t.grad += grad * d(out, t.data)
