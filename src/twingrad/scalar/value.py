@@ -25,7 +25,6 @@ ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"]
 POW, POW_VAR, ABS, RELU = RULES["pow"], RULES["pow_var"], RULES["abs"], RULES["relu"]
 EXP, LOG, SQRT, SIN, COS = RULES["exp"], RULES["log"], RULES["sqrt"], RULES["sin"], RULES["cos"]
 TANH, SIGMOID, ADD_N = RULES["tanh"], RULES["sigmoid"], RULES["add_n"]
-_mul = MUL.forward
 
 
 def _as_number(data):
@@ -186,22 +185,8 @@ class Value:
         return _result(SUB.forward(self.data, other.data), SUB, self, other)
 
     def __mul__(self, other) -> Value:
-        if other.__class__ is not Value:
-            other = self._wrap(other)
-        data = _mul(self.data, other.data)
-        if data.__class__ is not float:
-            return _result(data, MUL, self, other)
-        node = _new_object(Value)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node._op = MUL
-        node._a = self
-        node._b = other
-        node._terms = ()
-        node._params = None
-        node._seq = new_stamp()
-        return node
+        other = other if other.__class__ is Value else self._wrap(other)
+        return _result(MUL.forward(self.data, other.data), MUL, self, other)
 
     def __truediv__(self, other) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
