@@ -24,14 +24,16 @@ from twingrad.train import fit
 MODELS = ("logistic", "mlp", "cnn")
 
 
-def build(kind: str, nn):
+def build(kind: str, nn, hidden: int = 100, dropout: float = 0.0, channels: int = 25):
     """A fresh MNIST-1D model from ``nn`` (``twingrad.nn`` or ``torch.nn``).
 
     - ``logistic``: one linear layer, 40 -> 10 (logistic regression);
-    - ``mlp``: 40 -> 100 -> 100 -> 10 with ReLUs and a residual connection round the
-      middle layer, as the paper's MLP;
-    - ``cnn``: three 1-D convolutions of 25 channels (kernels 5, 3, 3; stride 2; padding 1)
-      with ReLUs, then a linear layer on the 25 x 5 features, as the paper's CNN.
+    - ``mlp``: 40 -> ``hidden`` -> ``hidden`` -> 10 with ReLUs and a residual connection
+      round the middle layer, as the paper's MLP (100 hidden units, no dropout); with
+      ``dropout``, each hidden layer's output is dropped out at that rate in training;
+    - ``cnn``: three 1-D convolutions of ``channels`` channels (kernels 5, 3, 3; stride 2;
+      padding 1) with ReLUs, then a linear layer on the channels x 5 features, as the
+      paper's CNN (25 channels).
     """
 
     class Logistic(nn.Module):
@@ -43,19 +45,20 @@ def build(kind: str, nn):
             return self.linear(x)
 
     class MLP(nn.Module):
-        def __init__(self, hidden: int = 100):
+        def __init__(self):
             super().__init__()
             self.linear1 = nn.Linear(40, hidden)
             self.linear2 = nn.Linear(hidden, hidden)
             self.linear3 = nn.Linear(hidden, 10)
+            self.dropout = nn.Dropout(dropout)
 
         def forward(self, x):
-            h = self.linear1(x).relu()
-            h = h + self.linear2(h).relu()
+            h = self.dropout(self.linear1(x).relu())
+            h = h + self.dropout(self.linear2(h).relu())
             return self.linear3(h)
 
     class CNN(nn.Module):
-        def __init__(self, channels: int = 25):
+        def __init__(self):
             super().__init__()
             self.conv1 = nn.Conv1d(1, channels, 5, stride=2, padding=1)
             self.conv2 = nn.Conv1d(channels, channels, 3, stride=2, padding=1)
