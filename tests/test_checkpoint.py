@@ -354,3 +354,25 @@ def test_a_zip_that_is_not_an_npz_is_named(tmp_path):
         z.writestr("readme.txt", "hi")
     with pytest.raises(CheckpointError, match="z.zip.*not a twingrad checkpoint"):
         load(tmp_path / "z.zip")
+
+
+def test_an_nn_module_round_trips_and_a_different_one_is_refused(tmp_path):
+    from twingrad import nn
+
+    twingrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    opt = optim.AdamW(model.parameters(), lr=0.01)
+    _train(model, opt, 3)
+    save_checkpoint(tmp_path / "seq.ckpt", model, opt, epoch=3)
+    twingrad.manual_seed(1)
+    copy = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    assert load_checkpoint(tmp_path / "seq.ckpt", copy, optim.AdamW(copy.parameters())) == {
+        "epoch": 3
+    }
+    for (name, a), (_, b) in zip(model.state_dict().items(), copy.state_dict().items()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
+    wider = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2))
+    with pytest.raises(
+        CheckpointError, match=r"(?s)seq.ckpt.*does not fit the model: .*size mismatch for 0.weight"
+    ):
+        load_checkpoint(tmp_path / "seq.ckpt", wider)
