@@ -21,6 +21,7 @@ from twingrad.optim.optimizer import (
     Optimizer,
     _param_arrays,
     check_not_exact,
+    followed_gradient,
     state_like,
     step_counter,
 )
@@ -53,11 +54,6 @@ class Adagrad(Optimizer):
         check_option("weight_decay", weight_decay)
         check_option("initial_accumulator_value", initial_accumulator_value)
         check_option("epsilon", eps)
-        if differentiable:
-            raise ValueError(
-                "differentiable=True is not available: twingrad optimizers update parameters "
-                "in place, outside autograd"
-            )
         super().__init__(
             params,
             dict(
@@ -68,6 +64,7 @@ class Adagrad(Optimizer):
                 initial_accumulator_value=initial_accumulator_value,
                 maximize=maximize,
             ),
+            differentiable=differentiable,
         )
         for group in self.param_groups:
             for p in group["params"]:
@@ -85,10 +82,7 @@ class Adagrad(Optimizer):
         step_t = state["step"]._data
         step_t += 1
         step = float(step_t)
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"] != 0:
-            grad = grad + group["weight_decay"] * param
+        grad = followed_gradient(grad, param, group["maximize"], group["weight_decay"])
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         state_sum = state["sum"]._data
         state_sum += grad * grad

@@ -21,7 +21,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from twingrad.optim.optimizer import Optimizer, check_not_exact, state_like, step_counter
+from twingrad.optim.optimizer import (
+    Optimizer,
+    check_not_exact,
+    followed_gradient,
+    state_like,
+    step_counter,
+)
 from twingrad.optim.sgd import check_option
 
 
@@ -62,11 +68,6 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
         if not 0.0 <= betas[1] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if differentiable:
-            raise ValueError(
-                "differentiable=True is not available: twingrad optimizers update parameters "
-                "in place, outside autograd"
-            )
         # foreach, capturable and fused choose among PyTorch's kernels for one math
         super().__init__(
             params,
@@ -79,6 +80,7 @@ class Adam(Optimizer):
                 maximize=maximize,
                 decoupled_weight_decay=decoupled_weight_decay,
             ),
+            differentiable=differentiable,
         )
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
@@ -91,16 +93,13 @@ class Adam(Optimizer):
             state["exp_avg_sq"] = state_like(param)
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = state_like(param)
-        if group["maximize"]:
-            grad = -grad
         step_t = state["step"]._data
         step_t += 1
         step = float(step_t)
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * param
+        if weight_decay != 0 and group["decoupled_weight_decay"]:
+            param *= 1 - lr * weight_decay
+            weight_decay = 0  # AdamW decays the parameter itself, not through the gradient
+        grad = followed_gradient(grad, param, group["maximize"], weight_decay)
         exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
         lerp_(exp_avg, grad, 1 - beta1)
         exp_avg_sq *= beta2

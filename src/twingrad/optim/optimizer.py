@@ -84,6 +84,18 @@ def step_counter() -> Tensor:
     return Tensor._make(np.zeros((), dtype=np.float32))
 
 
+def followed_gradient(
+    grad: np.ndarray, param: np.ndarray, maximize: bool, weight_decay
+) -> np.ndarray:
+    """The gradient an update descends: negated to maximize, plus ``weight_decay * param``
+    (L2 decay). Never in place: the parameter's ``.grad`` stays as backward left it."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = grad + weight_decay * param
+    return grad
+
+
 def check_not_exact(optimizer: Optimizer, data: np.ndarray) -> None:
     """Refuse exact (Fraction) parameters in an optimizer that needs square roots."""
     if data.dtype == object:
@@ -99,9 +111,16 @@ class Optimizer:
     ``params`` is an iterable of tensors (or Values), of ``(name, tensor)`` pairs as
     ``model.named_parameters()`` gives, or of dicts that each define a parameter group with
     its own options; ``defaults`` holds the options a group does not set.
+    ``differentiable=True`` (PyTorch's updates that autograd records) is refused: twingrad's
+    updates change parameters in place, outside autograd.
     """
 
-    def __init__(self, params, defaults: dict[str, Any]) -> None:
+    def __init__(self, params, defaults: dict[str, Any], *, differentiable: bool = False) -> None:
+        if differentiable:
+            raise ValueError(
+                "differentiable=True is not available: twingrad optimizers update parameters "
+                "in place, outside autograd"
+            )
         self.defaults = defaults
         if isinstance(params, Tensor | Value):
             raise TypeError(

@@ -22,7 +22,13 @@ from __future__ import annotations
 import numpy as np
 
 from twingrad.optim.adam import lerp_
-from twingrad.optim.optimizer import Optimizer, check_not_exact, state_like, step_counter
+from twingrad.optim.optimizer import (
+    Optimizer,
+    check_not_exact,
+    followed_gradient,
+    state_like,
+    step_counter,
+)
 from twingrad.optim.sgd import check_option
 
 
@@ -48,11 +54,6 @@ class RMSprop(Optimizer):
         check_option("momentum", momentum)
         check_option("weight_decay", weight_decay)
         check_option("alpha", alpha)
-        if differentiable:
-            raise ValueError(
-                "differentiable=True is not available: twingrad optimizers update parameters "
-                "in place, outside autograd"
-            )
         super().__init__(
             params,
             dict(
@@ -64,6 +65,7 @@ class RMSprop(Optimizer):
                 weight_decay=weight_decay,
                 maximize=maximize,
             ),
+            differentiable=differentiable,
         )
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
@@ -77,11 +79,8 @@ class RMSprop(Optimizer):
                 state["momentum_buffer"] = state_like(param)
             if group["centered"]:
                 state["grad_avg"] = state_like(param)
-        if group["maximize"]:
-            grad = -grad
         state["step"]._data += 1
-        if weight_decay != 0:
-            grad = grad + weight_decay * param
+        grad = followed_gradient(grad, param, group["maximize"], weight_decay)
         square_avg = state["square_avg"]._data
         square_avg *= alpha
         square_avg += (1 - alpha) * grad * grad

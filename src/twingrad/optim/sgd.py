@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from twingrad.optim.optimizer import Optimizer, state_like
+from twingrad.optim.optimizer import Optimizer, followed_gradient, state_like
 
 
 def check_option(name: str, value, low: float = 0.0) -> None:
@@ -60,11 +60,6 @@ class SGD(Optimizer):
         check_option("weight_decay", weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        if differentiable:
-            raise ValueError(
-                "differentiable=True is not available: twingrad optimizers update parameters "
-                "in place, outside autograd"
-            )
         # foreach and fused choose among PyTorch's kernels; numpy updates whole arrays anyway
         super().__init__(
             params,
@@ -76,6 +71,7 @@ class SGD(Optimizer):
                 nesterov=nesterov,
                 maximize=maximize,
             ),
+            differentiable=differentiable,
         )
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
@@ -85,10 +81,7 @@ class SGD(Optimizer):
             lr, momentum, dampening, weight_decay = (
                 Fraction(x) for x in (lr, momentum, dampening, weight_decay)
             )
-        if group["maximize"]:
-            grad = -grad
-        if weight_decay != 0:
-            grad = grad + weight_decay * param
+        grad = followed_gradient(grad, param, group["maximize"], weight_decay)
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
