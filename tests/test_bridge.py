@@ -137,6 +137,20 @@ def test_exact_on_float_data_is_refused_with_a_reason():
         compare(x.sum(), exact=True)
 
 
+def test_a_graph_with_no_leaf_requiring_grad_is_refused():
+    x = twingrad.tensor([1.0, 2.0])
+    with pytest.raises(ValueError, match="no tensor in this graph requires grad"):
+        compare((x * 2).sum())
+
+
+def test_something_other_than_a_tensor_is_refused_by_type():
+    x = twingrad.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"got function \(to pass a function, use bridge.check"):
+        compare(lambda: (x * 2).sum())
+    with pytest.raises(TypeError, match=r"scalarize\(\) takes the Tensor .* got float"):
+        scalarize(1.5)
+
+
 def test_every_rule_of_the_table_has_a_scalar_replay():
     missing = sorted(set(RULES) - set(REPLAYS))
     assert missing == [], f"ops without a scalar replay: {missing}"

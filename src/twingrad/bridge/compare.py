@@ -207,7 +207,13 @@ def compare(output, exact: bool | None = None, gradient=None, names=None, model=
     labels the rows. Neither engine's ``.grad`` is touched.
     """
     from twingrad.tensor.functional import grad as tensor_grad
+    from twingrad.tensor.tensor import Tensor
 
+    if not isinstance(output, Tensor):
+        hint = " (to pass a function, use bridge.check(fn, *inputs))" if callable(output) else ""
+        raise TypeError(
+            f"compare() takes the Tensor a computation produced, got {type(output).__name__}{hint}"
+        )
     is_fraction = output._data.dtype == object
     if exact is None:
         exact = is_fraction

@@ -105,6 +105,12 @@ def scalarize(output, names: dict | None = None) -> Scalarized:
     ``dict(model.named_parameters())`` inverted; unnamed leaves are called x0, x1, ...
     Raises `UnsupportedOpError` naming an op that has no scalar replay.
     """
+    from twingrad.tensor.tensor import Tensor
+
+    if not isinstance(output, Tensor):
+        raise TypeError(
+            f"scalarize() takes the Tensor a computation produced, got {type(output).__name__}"
+        )
     names = _normalize_names(names)
     order = topological_order(output)
     for node in order:
