@@ -11,10 +11,9 @@ import json
 import sys
 from pathlib import Path
 
+import nbclient
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
@@ -37,7 +36,9 @@ def jupyter_path(tmp_path_factory) -> Path:
 
 
 def test_there_are_notebooks():
-    assert {"scalar_tour.ipynb", "tensor_tour.ipynb"} <= {p.name for p in NOTEBOOKS}
+    assert {"scalar_tour.ipynb", "tensor_tour.ipynb", "bridge_tour.ipynb"} <= {
+        p.name for p in NOTEBOOKS
+    }
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
