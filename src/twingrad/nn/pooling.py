@@ -318,8 +318,30 @@ class MaxPool2d(_MaxPoolNd):
     _function = staticmethod(max_pool2d)
 
 
-class AvgPool1d(Module):
+class _AvgPoolNd(Module):
+    _nd = 0
+    divisor_override = None  # an option of AvgPool2d only, as in PyTorch
+
+    def forward(self, input: Tensor) -> Tensor:
+        return _avg_pool(
+            input,
+            self._nd,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool1d(_AvgPoolNd):
     """Mean over windows of (N, C, L) input."""
+
+    _nd = 1
 
     def __init__(
         self,
@@ -330,27 +352,17 @@ class AvgPool1d(Module):
         count_include_pad: bool = True,
     ):
         super().__init__()
+        # PyTorch's AvgPool1d keeps its sizes as 1-tuples; AvgPool2d keeps them as given
         self.kernel_size = ntuple(kernel_size, 1, "kernel_size")
         self.stride = ntuple(stride if stride is not None else kernel_size, 1, "stride")
         self.padding = ntuple(padding, 1, "padding")
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
-    def forward(self, input: Tensor) -> Tensor:
-        return avg_pool1d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.ceil_mode,
-            self.count_include_pad,
-        )
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-
-class AvgPool2d(Module):
+class AvgPool2d(_AvgPoolNd):
     """Mean over windows of (N, C, H, W) input."""
+
+    _nd = 2
 
     def __init__(
         self,
@@ -367,36 +379,28 @@ class AvgPool2d(Module):
         self.padding, self.ceil_mode = padding, ceil_mode
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
-    def forward(self, input: Tensor) -> Tensor:
-        return avg_pool2d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.ceil_mode,
-            self.count_include_pad,
-            self.divisor_override,
-        )
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-
-class AdaptiveAvgPool1d(Module):
-    """Average (N, C, L) input down to length ``output_size``."""
+class _AdaptiveAvgPoolNd(Module):
+    _function = None
 
     def __init__(self, output_size):
         super().__init__()
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool1d(input, self.output_size)
+        return type(self)._function(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool2d(Module):
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    """Average (N, C, L) input down to length ``output_size``."""
+
+    _function = staticmethod(adaptive_avg_pool1d)
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     """Average (N, C, H, W) input down to ``output_size``: ``AdaptiveAvgPool2d(1)`` is a
     global average pool.
 
@@ -406,12 +410,4 @@ class AdaptiveAvgPool2d(Module):
     twingrad.Size([2, 3, 4, 1])
     """
 
-    def __init__(self, output_size):
-        super().__init__()
-        self.output_size = output_size
-
-    def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool2d(input, self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
+    _function = staticmethod(adaptive_avg_pool2d)
