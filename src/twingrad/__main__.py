@@ -31,6 +31,13 @@ def demo(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``python -m twingrad <command>``; returns the exit status.
+
+    >>> main(["demo", "--help"])  # prints the demo's options, then exits
+    Traceback (most recent call last):
+    ...
+    SystemExit: 0
+    """
     parser = argparse.ArgumentParser(prog="twingrad", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="run the main demo")

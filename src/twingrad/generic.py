@@ -41,6 +41,11 @@ def _is_float(x) -> bool:
 
 
 def exp(x):
+    """e^x; inf where ``math.exp`` would overflow.
+
+    >>> exp(0.0), exp(1000.0)
+    (1.0, inf)
+    """
     if _is_float(x):
         try:
             return math.exp(x)
@@ -54,6 +59,11 @@ def exp(x):
 
 
 def log(x):
+    """The natural log; -inf at 0 and nan below it, as in IEEE 754.
+
+    >>> log(1.0), log(0.0), log(-1.0)
+    (0.0, -inf, nan)
+    """
     if _is_float(x):
         if x > 0.0:
             return math.log(x)
@@ -68,6 +78,11 @@ def log(x):
 
 
 def sqrt(x):
+    """The square root; nan for a negative number.
+
+    >>> sqrt(4.0), sqrt(-1.0)
+    (2.0, nan)
+    """
     if _is_float(x):
         return math.sqrt(x) if x >= 0.0 else NAN
     if isinstance(x, np.ndarray | np.generic):
@@ -78,6 +93,11 @@ def sqrt(x):
 
 
 def sin(x):
+    """The sine; nan for an infinity.
+
+    >>> sin(0.0), sin(math.inf)
+    (0.0, nan)
+    """
     if _is_float(x):
         return math.sin(x) if math.isfinite(x) else NAN
     if isinstance(x, np.ndarray | np.generic):
@@ -88,6 +108,11 @@ def sin(x):
 
 
 def cos(x):
+    """The cosine; nan for an infinity.
+
+    >>> cos(0.0), cos(math.inf)
+    (1.0, nan)
+    """
     if _is_float(x):
         return math.cos(x) if math.isfinite(x) else NAN
     if isinstance(x, np.ndarray | np.generic):
@@ -98,6 +123,11 @@ def cos(x):
 
 
 def tanh(x):
+    """The hyperbolic tangent.
+
+    >>> tanh(0.0), tanh(1000.0)
+    (0.0, 1.0)
+    """
     if _is_float(x):
         return math.tanh(x)
     if isinstance(x, np.ndarray | np.generic):
@@ -123,6 +153,11 @@ def sigmoid(x):
 
 
 def relu(x):
+    """max(x, 0); nan stays nan, a Fraction stays a Fraction.
+
+    >>> relu(-2.0), relu(3.0), relu(Fraction(-1, 2))
+    (0.0, 3.0, Fraction(0, 1))
+    """
     if _is_float(x):
         return 0.0 if x <= 0.0 else x  # nan stays nan, as in PyTorch
     if isinstance(x, Fraction):

@@ -66,6 +66,14 @@ def is_grad_enabled() -> bool:
 
 
 def set_grad_enabled(mode: bool) -> None:
+    """Turn graph recording on or off for this thread (``torch.set_grad_enabled``).
+
+    >>> import twingrad
+    >>> set_grad_enabled(False)
+    >>> (twingrad.ones(2, requires_grad=True) * 2).requires_grad
+    False
+    >>> set_grad_enabled(True)
+    """
     _grad_mode.enabled = bool(mode)
 
 

@@ -20,9 +20,19 @@ class Module:
     """Anything with parameters: ``parameters()`` and ``zero_grad()``."""
 
     def parameters(self) -> list[Value]:
+        """The Values an optimizer updates; none for a bare Module.
+
+        >>> Module().parameters()
+        []
+        """
         return []
 
     def zero_grad(self) -> None:
+        """Reset every parameter's ``grad`` to 0 (backward adds to it).
+
+        >>> n = Neuron(2); n.w[0].grad = 5.0; n.zero_grad(); n.w[0].grad
+        0.0
+        """
         for p in self.parameters():
             p.grad = 0.0 if p.data.__class__ is float else p.grad * 0
 
@@ -41,6 +51,11 @@ class Neuron(Module):
         return act.relu() if self.nonlin else act
 
     def parameters(self) -> list[Value]:
+        """The weights, then the bias.
+
+        >>> len(Neuron(3).parameters())
+        4
+        """
         return self.w + [self.b]
 
     def __repr__(self) -> str:
@@ -58,6 +73,11 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
+        """Every neuron's parameters, neuron by neuron.
+
+        >>> len(Layer(3, 2).parameters())
+        8
+        """
         return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self) -> str:
@@ -79,6 +99,11 @@ class MLP(Module):
         return x
 
     def parameters(self) -> list[Value]:
+        """Every layer's parameters, layer by layer.
+
+        >>> len(MLP(3, [4, 1]).parameters())
+        21
+        """
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:

@@ -155,6 +155,12 @@ class Value:
 
     @property
     def is_leaf(self) -> bool:
+        """True for a Value made directly, not computed by an op.
+
+        >>> a = Value(2.0)
+        >>> a.is_leaf, (a * a).is_leaf
+        (True, False)
+        """
         return self._op is None
 
     @property
@@ -246,27 +252,67 @@ class Value:
     # -- functions ------------------------------------------------------------------
 
     def exp(self) -> Value:
+        """e^x; d/dx = e^x.
+
+        >>> Value(0.0).exp().data
+        1.0
+        """
         return self._unary(EXP)
 
     def log(self) -> Value:
+        """ln x; d/dx = 1/x.
+
+        >>> Value(1.0).log().data
+        0.0
+        """
         return self._unary(LOG)
 
     def sqrt(self) -> Value:
+        """sqrt(x); d/dx = 1 / (2 sqrt(x)).
+
+        >>> x = Value(4.0); y = x.sqrt(); y.backward(); (y.data, x.grad)
+        (2.0, 0.25)
+        """
         return self._unary(SQRT)
 
     def sin(self) -> Value:
+        """sin x; d/dx = cos x.
+
+        >>> Value(0.0).sin().data
+        0.0
+        """
         return self._unary(SIN)
 
     def cos(self) -> Value:
+        """cos x; d/dx = -sin x.
+
+        >>> Value(0.0).cos().data
+        1.0
+        """
         return self._unary(COS)
 
     def tanh(self) -> Value:
+        """tanh x; d/dx = 1 - tanh(x)^2.
+
+        >>> x = Value(0.0); x.tanh().backward(); x.grad
+        1.0
+        """
         return self._unary(TANH)
 
     def sigmoid(self) -> Value:
+        """1 / (1 + e^-x); d/dx = s (1 - s).
+
+        >>> x = Value(0.0); y = x.sigmoid(); y.backward(); (y.data, x.grad)
+        (0.5, 0.25)
+        """
         return self._unary(SIGMOID)
 
     def relu(self) -> Value:
+        """max(x, 0); d/dx = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch).
+
+        >>> x = Value(-3.0); y = x.relu(); y.backward(); (y.data, x.grad)
+        (0.0, 0.0)
+        """
         return self._unary(RELU)
 
     # -- backward -------------------------------------------------------------------

@@ -172,10 +172,24 @@ def _filled(fill, size, dtype, requires_grad) -> Tensor:
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given size filled with 0 (``torch.zeros``).
+
+    >>> import twingrad
+    >>> twingrad.zeros(2, 3).shape
+    twingrad.Size([2, 3])
+    >>> twingrad.zeros(2, dtype=twingrad.int64)
+    tensor([0, 0])
+    """
     return _filled(0, size, dtype, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given size filled with 1 (``torch.ones``).
+
+    >>> import twingrad
+    >>> twingrad.ones((2,), requires_grad=True)
+    tensor([1., 1.], requires_grad=True)
+    """
     return _filled(1, size, dtype, requires_grad)
 
 
@@ -185,24 +199,54 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of shape ``size`` filled with ``fill_value``, whose type sets the dtype.
+
+    >>> import twingrad
+    >>> twingrad.full((2,), 7), twingrad.full((2,), 0.5)
+    (tensor([7, 7]), tensor([0.5000, 0.5000]))
+    """
     if dtype is None:
         dtype = _infer_dtype(fill_value)
     return _filled(fill_value, (tuple(size),), dtype, requires_grad)
 
 
 def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Zeros in the shape (and, unless ``dtype`` is given, the dtype) of ``input``.
+
+    >>> import twingrad
+    >>> twingrad.zeros_like(twingrad.tensor([[1, 2, 3]]))
+    tensor([[0, 0, 0]])
+    """
     return zeros(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def ones_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Ones in the shape (and, unless ``dtype`` is given, the dtype) of ``input``.
+
+    >>> import twingrad
+    >>> twingrad.ones_like(twingrad.tensor([2.5, 3.5]))
+    tensor([1., 1.])
+    """
     return ones(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def empty_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Like PyTorch's ``empty_like``, filled with zeros so that nothing is undefined.
+
+    >>> import twingrad
+    >>> twingrad.empty_like(twingrad.tensor([1, 2]))
+    tensor([0, 0])
+    """
     return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
 
 
 def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """``fill_value`` in the shape (and, unless ``dtype`` is given, the dtype) of ``input``.
+
+    >>> import twingrad
+    >>> twingrad.full_like(twingrad.tensor([1.0, 2.0]), 3)
+    tensor([3., 3.])
+    """
     return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -275,6 +319,13 @@ def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=Fals
 
 
 def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """The ``n`` x ``m`` identity matrix (``m`` defaults to ``n``).
+
+    >>> import twingrad
+    >>> twingrad.eye(2, 3)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     t = Tensor._make(np.eye(n, m, dtype=d.numpy))
     t.requires_grad = requires_grad
@@ -301,10 +352,23 @@ def randn(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor
 
 
 def randn_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples in the shape (and dtype) of ``input``.
+
+    >>> import twingrad
+    >>> twingrad.randn_like(twingrad.zeros(2, 3, dtype=twingrad.float64)).dtype
+    twingrad.float64
+    """
     return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def rand_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples from [0, 1) in the shape (and dtype) of ``input``.
+
+    >>> import twingrad
+    >>> x = twingrad.rand_like(twingrad.zeros(100))
+    >>> bool((x >= 0).all() and (x < 1).all())
+    True
+    """
     return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -319,5 +383,11 @@ def randint(low, high=None, size=None, dtype=None, device=None) -> Tensor:
 
 
 def randperm(n: int, dtype=None) -> Tensor:
+    """A random permutation of ``0 .. n-1`` (int64 by default).
+
+    >>> import twingrad
+    >>> sorted(twingrad.randperm(5).tolist())
+    [0, 1, 2, 3, 4]
+    """
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
     return Tensor._make(_rng[0].permutation(n).astype(d.numpy))

@@ -53,6 +53,14 @@ def infer_shape(x, shape: tuple) -> tuple:
 
 
 def reshape(input, *shape):
+    """The same elements in a new shape; one size may be -1 (inferred).
+
+    >>> import twingrad
+    >>> twingrad.reshape(twingrad.arange(6), (3, -1))
+    tensor([[0, 1],
+            [2, 3],
+            [4, 5]])
+    """
     shape = infer_shape(input, _sizes(shape))
     if shape == tuple(input.shape):
         return input if input._op is None and not input.requires_grad else _view(input, shape)
@@ -67,6 +75,13 @@ def _view(input, shape):
 
 
 def expand(input, *sizes):
+    """Repeat size-1 dimensions (and add leading ones) without copying; -1 keeps a size.
+
+    >>> import twingrad
+    >>> twingrad.tensor([[1], [2]]).expand(2, 3)
+    tensor([[1, 1, 1],
+            [2, 2, 2]])
+    """
     sizes = _sizes(sizes)
     if len(sizes) < input.ndim:
         raise RuntimeError(
@@ -95,6 +110,12 @@ def expand(input, *sizes):
 
 
 def permute(input, *dims):
+    """Reorder the dimensions: dimension ``i`` of the result is ``dims[i]`` of the input.
+
+    >>> import twingrad
+    >>> twingrad.permute(twingrad.zeros(2, 3, 4), (2, 0, 1)).shape
+    twingrad.Size([4, 2, 3])
+    """
     dims = tuple(input._dim(d) for d in _sizes(dims))
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(
@@ -107,6 +128,14 @@ def permute(input, *dims):
 
 
 def transpose(input, dim0: int, dim1: int):
+    """Swap dimensions ``dim0`` and ``dim1``.
+
+    >>> import twingrad
+    >>> twingrad.transpose(twingrad.tensor([[1, 2, 3]]), 0, 1)
+    tensor([[1],
+            [2],
+            [3]])
+    """
     if input.ndim < 2 and dim0 in (0, -1) and dim1 in (0, -1):
         return input
     dims = list(range(input.ndim))
@@ -116,6 +145,12 @@ def transpose(input, dim0: int, dim1: int):
 
 
 def unsqueeze(input, dim: int):
+    """Insert a dimension of size 1 at ``dim``.
+
+    >>> import twingrad
+    >>> twingrad.unsqueeze(twingrad.zeros(2, 3), -1).shape
+    twingrad.Size([2, 3, 1])
+    """
     n = input.ndim + 1
     if not -n <= dim < n:
         raise IndexError(
@@ -128,6 +163,13 @@ def unsqueeze(input, dim: int):
 
 
 def squeeze(input, dim=None):
+    """Remove dimensions of size 1 (all of them, or only those in ``dim``).
+
+    >>> import twingrad
+    >>> x = twingrad.zeros(1, 2, 1)
+    >>> twingrad.squeeze(x).shape, twingrad.squeeze(x, 0).shape
+    (twingrad.Size([2]), twingrad.Size([2, 1]))
+    """
     if dim is None:
         shape = tuple(s for s in input.shape if s != 1)
     else:
@@ -137,6 +179,12 @@ def squeeze(input, dim=None):
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
+    """Merge dimensions ``start_dim`` to ``end_dim`` (both included) into one.
+
+    >>> import twingrad
+    >>> twingrad.flatten(twingrad.zeros(2, 3, 4), 1).shape
+    twingrad.Size([2, 12])
+    """
     if input.ndim == 0:
         return reshape(input, (1,))
     a, b = input._dim(start_dim), input._dim(end_dim)
