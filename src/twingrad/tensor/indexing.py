@@ -426,22 +426,63 @@ class IndexingOps:
         self._inplace(apply(INDEX_PUT, self, v, index=index))
 
     def gather(self, dim: int, index):
+        """`twingrad.gather` as a method: ``out[i][j] = self[i][index[i][j]]`` for dim 1.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).gather(1, twingrad.tensor([[1], [0]]))
+        tensor([[2],
+                [3]])
+        """
         return gather(self, dim, index)
 
     def index_select(self, dim: int, index):
+        """`twingrad.index_select` as a method: the entries ``index`` picks along ``dim``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).index_select(0, twingrad.tensor([1, 1]))
+        tensor([[3, 4],
+                [3, 4]])
+        """
         return index_select(self, dim, index)
 
     def masked_fill(self, mask, value):
+        """`twingrad.masked_fill` as a method: ``value`` where ``mask`` is True.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0, 2.0]).masked_fill(twingrad.tensor([True, False]), 0.0)
+        tensor([0., 2.])
+        """
         return masked_fill(self, mask, value)
 
     def masked_fill_(self, mask, value):
+        """``masked_fill`` in place.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0, 2.0])
+        >>> x.masked_fill_(twingrad.tensor([False, True]), -1.0)
+        tensor([ 1., -1.])
+        """
         _check_write_through_view(self)
         return self._inplace(masked_fill(self, mask, value))
 
     def tril(self, diagonal: int = 0):
+        """`twingrad.tril` as a method: the lower triangle, zeros above ``diagonal``.
+
+        >>> import twingrad
+        >>> twingrad.ones(2, 2).tril()
+        tensor([[1., 0.],
+                [1., 1.]])
+        """
         return tril(self, diagonal)
 
     def triu(self, diagonal: int = 0):
+        """`twingrad.triu` as a method: the upper triangle, zeros below ``diagonal``.
+
+        >>> import twingrad
+        >>> twingrad.ones(2, 2).triu()
+        tensor([[1., 1.],
+                [0., 1.]])
+        """
         return triu(self, diagonal)
 
     # What the rules' vjps call on Tensors (`twingrad.generic`), so that backward through

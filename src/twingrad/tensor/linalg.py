@@ -90,10 +90,29 @@ class LinalgOps:
         return matmul(tensor(other, dtype=self.dtype), self)
 
     def matmul(self, other):
+        """`twingrad.matmul` as a method (the ``@`` operator).
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2]]).matmul(twingrad.tensor([[3], [4]]))
+        tensor([[11]])
+        """
         return matmul(self, other)
 
     def mm(self, mat2):
+        """`twingrad.mm` as a method: the product of two matrices.
+
+        >>> import twingrad
+        >>> twingrad.eye(2).mm(twingrad.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        tensor([[1., 2.],
+                [3., 4.]])
+        """
         return mm(self, mat2)
 
     def bmm(self, mat2):
+        """`twingrad.bmm` as a method: the products of two batches of matrices.
+
+        >>> import twingrad
+        >>> twingrad.ones(5, 2, 3).bmm(twingrad.ones(5, 3, 4)).shape
+        twingrad.Size([5, 2, 4])
+        """
         return bmm(self, mat2)

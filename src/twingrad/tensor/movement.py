@@ -468,42 +468,112 @@ class MovementOps:
     __slots__ = ()
 
     def reshape(self, *shape):
+        """`twingrad.reshape` as a method: the same elements in a new shape.
+
+        >>> import twingrad
+        >>> twingrad.arange(6).reshape(2, 3).shape
+        twingrad.Size([2, 3])
+        """
         return reshape(self, *shape)
 
     def view(self, *shape):
+        """``reshape`` under PyTorch's other name (twingrad copies when it must).
+
+        >>> import twingrad
+        >>> twingrad.arange(6).view(-1, 2).shape
+        twingrad.Size([3, 2])
+        """
         return reshape(self, *shape)
 
     def view_as(self, other):
+        """This tensor reshaped to ``other``'s shape.
+
+        >>> import twingrad
+        >>> twingrad.arange(6).view_as(twingrad.zeros(3, 2)).shape
+        twingrad.Size([3, 2])
+        """
         return reshape(self, tuple(other.shape))
 
     def reshape_as(self, other):
+        """This tensor reshaped to ``other``'s shape.
+
+        >>> import twingrad
+        >>> twingrad.arange(6).reshape_as(twingrad.zeros(2, 3)).shape
+        twingrad.Size([2, 3])
+        """
         return reshape(self, tuple(other.shape))
 
     def expand(self, *sizes):
+        """`twingrad.expand` as a method: size-1 dimensions repeated without a copy.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1], [2]]).expand(-1, 2)
+        tensor([[1, 1],
+                [2, 2]])
+        """
         return expand(self, *sizes)
 
     def expand_as(self, other):
+        """This tensor expanded to ``other``'s shape.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).expand_as(twingrad.zeros(2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+        """
         return expand(self, tuple(other.shape))
 
     def permute(self, *dims):
+        """`twingrad.permute` as a method: the dimensions reordered.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3, 4).permute(1, 2, 0).shape
+        twingrad.Size([3, 4, 2])
+        """
         return permute(self, *dims)
 
     def transpose(self, dim0: int, dim1: int):
+        """`twingrad.transpose` as a method: dimensions ``dim0`` and ``dim1`` swapped.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3, 4).transpose(0, 2).shape
+        twingrad.Size([4, 3, 2])
+        """
         return transpose(self, dim0, dim1)
 
     swapaxes = transpose
 
     @property
     def T(self):  # noqa: N802  (PyTorch's name)
+        """All dimensions reversed (a matrix transposed).
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2]]).T
+        tensor([[1],
+                [2]])
+        """
         return permute(self, *reversed(range(self.ndim))) if self.ndim >= 2 else self
 
     @property
     def mT(self):  # noqa: N802  (PyTorch's name)
+        """The last two dimensions swapped (each matrix of a batch transposed).
+
+        >>> import twingrad
+        >>> twingrad.zeros(5, 2, 3).mT.shape
+        twingrad.Size([5, 3, 2])
+        """
         if self.ndim < 2:
             raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices")
         return transpose(self, -2, -1)
 
     def t(self):
+        """The transpose of a matrix (a vector or a number is returned as it is).
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).t()
+        tensor([[1, 3],
+                [2, 4]])
+        """
         if self.ndim > 2:
             raise RuntimeError(
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
@@ -511,22 +581,65 @@ class MovementOps:
         return self.T
 
     def unsqueeze(self, dim: int):
+        """`twingrad.unsqueeze` as a method: a size-1 dimension inserted at ``dim``.
+
+        >>> import twingrad
+        >>> twingrad.zeros(3).unsqueeze(0).shape
+        twingrad.Size([1, 3])
+        """
         return unsqueeze(self, dim)
 
     def squeeze(self, dim=None):
+        """`twingrad.squeeze` as a method: size-1 dimensions removed.
+
+        >>> import twingrad
+        >>> twingrad.zeros(1, 3, 1).squeeze().shape
+        twingrad.Size([3])
+        """
         return squeeze(self, dim)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        """`twingrad.flatten` as a method: dimensions ``start_dim..end_dim`` merged.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3, 4).flatten().shape
+        twingrad.Size([24])
+        """
         return flatten(self, start_dim, end_dim)
 
     def split(self, split_size, dim: int = 0) -> tuple:
+        """`twingrad.split` as a method: pieces of ``split_size`` (or of the listed sizes).
+
+        >>> import twingrad
+        >>> [p.tolist() for p in twingrad.arange(5).split(2)]
+        [[0, 1], [2, 3], [4]]
+        """
         return split(self, split_size, dim)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        """`twingrad.chunk` as a method: ``chunks`` pieces as equal as possible.
+
+        >>> import twingrad
+        >>> [p.tolist() for p in twingrad.arange(5).chunk(2)]
+        [[0, 1, 2], [3, 4]]
+        """
         return chunk(self, chunks, dim)
 
     def flip(self, *dims):
+        """`twingrad.flip` as a method: the order reversed along ``dims``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).flip(1)
+        tensor([[2, 1],
+                [4, 3]])
+        """
         return flip(self, _sizes(dims))
 
     def repeat(self, *sizes):
+        """The tensor tiled ``sizes`` times along each dimension.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).repeat(2)
+        tensor([1, 2, 1, 2])
+        """
         return repeat(self, *sizes)

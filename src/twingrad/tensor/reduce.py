@@ -446,60 +446,176 @@ class ReductionOps:
     __slots__ = ()
 
     def sum(self, dim=None, keepdim: bool = False, dtype=None, axis=None):
+        """`twingrad.sum` as a method (``axis`` is numpy's name for ``dim``).
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).sum(dim=0)
+        tensor([4, 6])
+        """
         return sum(self, dim if axis is None else axis, keepdim, dtype)
 
     def mean(self, dim=None, keepdim: bool = False, dtype=None, axis=None):
+        """`twingrad.mean` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(dim=1)
+        tensor([1.5000, 3.5000])
+        """
         return mean(self, dim if axis is None else axis, keepdim, dtype)
 
     def prod(self, dim=None, keepdim: bool = False, dtype=None):
+        """`twingrad.prod` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([2, 3, 4]).prod()
+        tensor(24)
+        """
         return prod(self, dim, keepdim, dtype)
 
     def amax(self, dim=(), keepdim: bool = False):
+        """`twingrad.amax` as a method: the largest values (over all dims by default).
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 5], [7, 2]]).amax(dim=1)
+        tensor([5, 7])
+        """
         return amax(self, dim, keepdim)
 
     def amin(self, dim=(), keepdim: bool = False):
+        """`twingrad.amin` as a method: the smallest values (over all dims by default).
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 5], [7, 2]]).amin(dim=1)
+        tensor([1, 2])
+        """
         return amin(self, dim, keepdim)
 
     def max(self, dim=None, keepdim: bool = False, *, other=None):
+        """`twingrad.max` as a method: the largest element, or (values, indices) along ``dim``.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([[1, 5], [7, 2]])
+        >>> x.max(), x.max(dim=1).indices
+        (tensor(7), tensor([1, 0]))
+        """
         return max(self, dim, keepdim, other=other)
 
     def min(self, dim=None, keepdim: bool = False, *, other=None):
+        """`twingrad.min` as a method: the smallest element, or (values, indices) along ``dim``.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([[1, 5], [7, 2]])
+        >>> x.min(), x.min(dim=1).indices
+        (tensor(1), tensor([0, 1]))
+        """
         return min(self, dim, keepdim, other=other)
 
     def argmax(self, dim=None, keepdim: bool = False):
+        """`twingrad.argmax` as a method: where the largest element is.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 5], [7, 2]]).argmax(dim=1)
+        tensor([1, 0])
+        """
         return argmax(self, dim, keepdim)
 
     def argmin(self, dim=None, keepdim: bool = False):
+        """`twingrad.argmin` as a method: where the smallest element is.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 5], [7, 2]]).argmin(dim=1)
+        tensor([0, 1])
+        """
         return argmin(self, dim, keepdim)
 
     def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        """`twingrad.var` as a method: the variance (with Bessel's correction by default).
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0, 2.0, 3.0, 4.0]).var()
+        tensor(1.6667)
+        """
         return var(self, dim, unbiased, keepdim, correction=correction)
 
     def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+        """`twingrad.std` as a method: the standard deviation (Bessel-corrected by default).
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0, 3.0]).std()
+        tensor(1.4142)
+        """
         return std(self, dim, unbiased, keepdim, correction=correction)
 
     def logsumexp(self, dim, keepdim: bool = False):
+        """`twingrad.logsumexp` as a method: log(sum(exp(x))) without overflow.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1000.0, 1000.0]).logsumexp(dim=0)
+        tensor(1000.6932)
+        """
         return logsumexp(self, dim, keepdim)
 
     def softmax(self, dim, dtype=None):
+        """`twingrad.softmax` as a method: exp(x) / sum(exp(x)) along ``dim``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([0.0, 0.0]).softmax(dim=0)
+        tensor([0.5000, 0.5000])
+        """
         return softmax(self, dim, dtype)
 
     def log_softmax(self, dim, dtype=None):
+        """`twingrad.log_softmax` as a method: the log of softmax, computed stably.
+
+        >>> import twingrad
+        >>> twingrad.tensor([0.0, 0.0]).log_softmax(dim=0)
+        tensor([-0.6931, -0.6931])
+        """
         return log_softmax(self, dim, dtype)
 
     def all(self, dim=None, keepdim: bool = False):
+        """`twingrad.all` as a method: whether every element is nonzero.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 0], [2, 3]]).all(dim=1)
+        tensor([False,  True])
+        """
         return all(self, dim, keepdim)
 
     def any(self, dim=None, keepdim: bool = False):
+        """`twingrad.any` as a method: whether some element is nonzero.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[0, 0], [2, 0]]).any(dim=1)
+        tensor([False,  True])
+        """
         return any(self, dim, keepdim)
 
     def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+        """`twingrad.isclose` as a method: elementwise abs(a - b) <= atol + rtol * abs(b).
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0, 2.0]).isclose(twingrad.tensor([1.0, 2.1]))
+        tensor([ True, False])
+        """
         return isclose(self, other, rtol, atol, equal_nan)
 
     def allclose(
         self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
     ) -> bool:
+        """`twingrad.allclose` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0]).allclose(twingrad.tensor([1.0 + 1e-9]))
+        True
+        """
         return allclose(self, other, rtol, atol, equal_nan)
 
     def equal(self, other) -> bool:
+        """`twingrad.equal` as a method: same shape and same values.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).equal(twingrad.tensor([1, 2]))
+        True
+        """
         return equal(self, other)

@@ -35,6 +35,12 @@ class Size(tuple):
     """A tensor's shape: a tuple that prints like PyTorch's ``torch.Size``."""
 
     def numel(self) -> int:
+        """The number of elements: the product of the sizes.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3, 4).shape.numel()
+        24
+        """
         n = 1
         for d in self:
             n *= d
@@ -126,10 +132,22 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
 
     @property
     def dtype(self) -> dtypes.dtype:
+        """The element type, e.g. ``twingrad.float32``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).dtype
+        twingrad.int64
+        """
         return dtypes.of_array(self._data)
 
     @property
     def shape(self) -> Size:
+        """The sizes of the dimensions, as a `Size`.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3).shape
+        twingrad.Size([2, 3])
+        """
         return Size(self._data.shape)
 
     def size(self, dim: int | None = None):
@@ -140,19 +158,49 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3).ndim
+        2
+        """
         return self._data.ndim
 
     def dim(self) -> int:
+        """The number of dimensions (PyTorch's method form of ``ndim``).
+
+        >>> import twingrad
+        >>> twingrad.tensor(5.0).dim()
+        0
+        """
         return self._data.ndim
 
     def numel(self) -> int:
+        """The number of elements.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3).numel()
+        6
+        """
         return int(self._data.size)
 
     @property
     def device(self) -> devices.device:
+        """Always the CPU: twingrad computes with numpy.
+
+        >>> import twingrad
+        >>> twingrad.zeros(1).device
+        device(type='cpu')
+        """
         return devices.CPU
 
     def is_floating_point(self) -> bool:
+        """Whether the dtype is a floating (or Fraction) type.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0]).is_floating_point(), twingrad.tensor([1]).is_floating_point()
+        (True, False)
+        """
         return self.dtype.is_floating_point
 
     def __len__(self) -> int:
@@ -174,6 +222,13 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
 
     @property
     def requires_grad(self) -> bool:
+        """Whether backward computes a gradient for this tensor (settable on leaves).
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0], requires_grad=True)
+        >>> x.requires_grad, (x * 2).requires_grad, x.detach().requires_grad
+        (True, True, False)
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -192,11 +247,24 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         self._requires_grad = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return ``self``.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2).requires_grad_()
+        tensor([0., 0.], requires_grad=True)
+        """
         self.requires_grad = requires_grad
         return self
 
     @property
     def is_leaf(self) -> bool:
+        """True unless an op that records gradients made this tensor.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0], requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf
+        (True, False)
+        """
         return self._op is None
 
     @property
@@ -206,6 +274,14 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
 
     @property
     def grad(self):
+        """The gradient backward accumulated here (None until then); settable.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([2., 4.])
+        """
         return self._grad
 
     @grad.setter
@@ -229,6 +305,14 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
 
     @property
     def retains_grad(self) -> bool:
+        """Whether ``retain_grad()`` was called on this non-leaf.
+
+        >>> import twingrad
+        >>> y = twingrad.tensor([1.0], requires_grad=True) * 2
+        >>> y.retain_grad()
+        >>> y.retains_grad
+        True
+        """
         return self._retains_grad
 
     def detach(self) -> Tensor:
@@ -238,6 +322,13 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return t
 
     def detach_(self) -> Tensor:
+        """Take this tensor out of the graph in place (it becomes a leaf).
+
+        >>> import twingrad
+        >>> y = twingrad.tensor([1.0], requires_grad=True) * 2
+        >>> y.detach_().is_leaf, y.requires_grad
+        (True, False)
+        """
         self._op, self._prev, self._params, self._versions = None, (), None, ()
         self._requires_grad = False
         return self
@@ -410,6 +501,12 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return v
 
     def tolist(self):
+        """The data as (nested) Python lists of numbers.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
         return self._data.tolist()
 
     def numpy(self) -> np.ndarray:
@@ -473,21 +570,58 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return apply(RULES["to_dtype"], self, dtype=dtypes.as_dtype(dtype).numpy)
 
     def type_as(self, other: Tensor) -> Tensor:
+        """This tensor converted to ``other``'s dtype.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).type_as(twingrad.tensor([0.5]))
+        tensor([1., 2.])
+        """
         return self.to(other.dtype)
 
     def float(self) -> Tensor:
+        """This tensor as float32.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).float()
+        tensor([1., 2.])
+        """
         return self.to(dtypes.float32)
 
     def double(self) -> Tensor:
+        """This tensor as float64.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).double().dtype
+        twingrad.float64
+        """
         return self.to(dtypes.float64)
 
     def long(self) -> Tensor:
+        """This tensor as int64 (rounded toward zero).
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.7, -1.7]).long()
+        tensor([ 1, -1])
+        """
         return self.to(dtypes.int64)
 
     def bool(self) -> Tensor:
+        """This tensor as bool (nonzero is True).
+
+        >>> import twingrad
+        >>> twingrad.tensor([0.0, 2.0]).bool()
+        tensor([False,  True])
+        """
         return self.to(dtypes.bool_)
 
     def cpu(self) -> Tensor:
+        """``self``: twingrad tensors always live on the CPU.
+
+        >>> import twingrad
+        >>> x = twingrad.zeros(1)
+        >>> x.cpu() is x
+        True
+        """
         return self
 
     def clone(self) -> Tensor:
