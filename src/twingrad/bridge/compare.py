@@ -52,10 +52,24 @@ class Report:
 
     @property
     def all_equal(self) -> bool:
+        """Whether every row (the output and each leaf's gradient) is exactly equal.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1, 2], dtype=twingrad.fraction, requires_grad=True)
+        >>> compare((x * x).sum()).all_equal
+        True
+        """
         return all(r.equal for r in self.rows)
 
     @property
     def max_ulps(self) -> float:
+        """The largest difference of any row, in units in the last place (0 when all are equal).
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([0.5, 2.0], dtype=twingrad.float64, requires_grad=True)
+        >>> compare((x * 3).sum()).max_ulps
+        0.0
+        """
         return max((r.max_ulps for r in self.rows), default=0.0)
 
     @property
@@ -64,6 +78,13 @@ class Report:
         return self.all_equal if self.exact else self.max_ulps <= self.ulps_bound
 
     def worst(self) -> LeafReport:
+        """The row that disagrees most (the first row when all agree exactly).
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1, 2], dtype=twingrad.fraction, requires_grad=True)
+        >>> compare((x * x).sum(), names={x: "x"}).worst().name
+        'output'
+        """
         key = (lambda r: not r.equal) if self.exact else (lambda r: r.max_ulps)
         return max(self.rows, key=key)
 
@@ -159,6 +180,14 @@ def _relative_scale(v, forward: dict) -> float:
 
 
 def topological_order_of(outputs: np.ndarray) -> list:
+    """Every Value the output Values depend on, in the order they were created (inputs first).
+
+    >>> from twingrad import Value
+    >>> a = Value(2.0, label="a")
+    >>> b = a * 3
+    >>> [v.data for v in topological_order_of(np.array([b, a + b], dtype=object))]
+    [2.0, 3.0, 6.0, 8.0]
+    """
     nodes = set()
     for v in outputs.reshape(-1):
         nodes.update(reachable(v))

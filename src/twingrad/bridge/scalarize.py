@@ -61,6 +61,13 @@ class Scalarized:
 
     @property
     def output(self) -> Value:
+        """The single Value of a one-element output (a ValueError otherwise).
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> scalarize((x * x).sum()).output.data
+        5.0
+        """
         if self.outputs.size != 1:
             raise ValueError(
                 f"the output has {self.outputs.size} elements; use .outputs (shape "
@@ -69,6 +76,15 @@ class Scalarized:
         return self.outputs.reshape(-1)[0]
 
     def leaf_values(self, t) -> np.ndarray:
+        """The Values standing for the elements of leaf tensor ``t``, in its shape.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> s = scalarize((x * x).sum())
+        >>> root = s.backward()
+        >>> [v.grad for v in s.leaf_values(x)]
+        [2.0, 4.0]
+        """
         return self._leaf_arrays[id(t)]
 
     @property

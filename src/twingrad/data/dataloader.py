@@ -73,6 +73,11 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self) -> int:
+        """How many indices one pass yields: ``num_samples``, or the dataset's length.
+
+        >>> RandomSampler(range(10)).num_samples, RandomSampler(range(10), True, 3).num_samples
+        (10, 3)
+        """
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:

@@ -102,6 +102,10 @@ class FunctionCtx:
         is only called with a real gradient tensor, never a missing one."""
 
     def mark_dirty(self, *tensors) -> None:
+        """Refused: twingrad's ``Function`` cannot change its inputs in place.
+
+        A forward that would call it returns a new tensor instead.
+        """
         raise RuntimeError(
             f"{self._function.__name__}.forward changes an input in place (mark_dirty), which "
             "twingrad's autograd.Function does not support; return a new tensor instead"
@@ -121,6 +125,19 @@ class Function:
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        """Override: compute the output from the inputs (a subclass without it is refused).
+
+        >>> import twingrad
+        >>> class Double(Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return x * 2
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         return g * 2
+        >>> Double.apply(twingrad.tensor([1.0, 3.0]))
+        tensor([2., 6.])
+        """
         raise TypeError(
             "an autograd.Function needs a forward: define "
             "`@staticmethod def forward(ctx, ...)` in your subclass"
@@ -132,6 +149,23 @@ class Function:
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """Override: the gradient of each input from the output's gradient ``grad_outputs``.
+
+        >>> import twingrad
+        >>> class Square(Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 2 * x * g
+        >>> x = twingrad.tensor([3.0], requires_grad=True)
+        >>> Square.apply(x).sum().backward()
+        >>> x.grad
+        tensor([6.])
+        """
         raise TypeError(
             "an autograd.Function needs a backward to be used with backward(): define "
             "`@staticmethod def backward(ctx, grad_output)` in your subclass"

@@ -42,14 +42,29 @@ def escape(text) -> str:
 
 
 def bold(text) -> str:
+    """``text`` in bold, escaped for a Graphviz HTML label.
+
+    >>> bold("a < b")
+    '<b>a &lt; b</b>'
+    """
     return f"<b>{escape(text)}</b>"
 
 
 def mono(text) -> str:
+    """``text`` in a monospace font, escaped for a Graphviz HTML label.
+
+    >>> mono("x")
+    '<font face="Courier">x</font>'
+    """
     return f'<font face="Courier">{escape(text)}</font>'
 
 
 def grey(text) -> str:
+    """``text`` in grey, escaped for a Graphviz HTML label.
+
+    >>> grey("grad")
+    '<font color="#777777">grad</font>'
+    """
     return f'<font color="#777777">{escape(text)}</font>'
 
 
@@ -112,6 +127,13 @@ class Dot:
         self.node_count += 1
 
     def edge(self, tail: str, head: str, **attrs) -> None:
+        """An edge from node ``tail`` to node ``head``, with Graphviz attributes.
+
+        >>> d = Dot()
+        >>> d.edge("n1", "n2", color="red")
+        >>> d.items[-1]
+        '  n1 -> n2 [color="red"];'
+        """
         rest = _attrs(attrs)
         self.items.append(f"  {tail} -> {head}" + (f" [{rest}];" if rest else ";"))
 

@@ -69,6 +69,11 @@ def shape_text(shape) -> str:
 
 
 def param_text(value) -> str:
+    """How an op's parameter reads in a label: a type or dtype by name, anything else by repr.
+
+    >>> param_text(np.dtype("float32")), param_text(float), param_text((0, 1))
+    ('float32', 'float', '(0, 1)')
+    """
     if isinstance(value, type):
         return value.__name__
     if isinstance(value, np.dtype):

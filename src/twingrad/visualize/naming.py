@@ -108,6 +108,13 @@ class Namer:
         self.parameters, self.modules = parameter_names(model, params)
 
     def parameter(self, node) -> str | None:
+        """The parameter name of ``node`` (from the model or ``params``), or None.
+
+        >>> from twingrad import Value
+        >>> w = Value(1.0)
+        >>> Namer(w * 2, params={"w": w}).parameter(w)
+        'w'
+        """
         return self.parameters.get(id(node))
 
     def given(self, node) -> str | None:
@@ -118,6 +125,13 @@ class Namer:
         return getattr(node, "label", None) or getattr(node, "name", None) or None
 
     def name(self, node) -> str:
+        """The name the user gave ``node``, else a short id from its position in the graph.
+
+        >>> from twingrad import Value
+        >>> a = Value(1.0, label="a")
+        >>> Namer(a * 2).name(a)
+        'a'
+        """
         return self.given(node) or self.id(node)
 
     def operand(self, node) -> str:

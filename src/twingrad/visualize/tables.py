@@ -75,6 +75,12 @@ def _columns(walk) -> dict:
 
 
 def heading(walk) -> str:
+    """The line above a walkthrough's table: the root and the gradient it is seeded with.
+
+    >>> from twingrad import Value, walkthrough
+    >>> heading(walkthrough(Value(2.0, label="y") * 3))
+    'Backward pass of n2, seeded with dn2/dn2 = 1'
+    """
     name = walk.namer.name(walk.root)
     if walk.tensor:
         return (
@@ -85,6 +91,12 @@ def heading(walk) -> str:
 
 
 def summary(walk) -> str:
+    """The line below a walkthrough's table: the gradient the pass gives each leaf.
+
+    >>> from twingrad import Value, walkthrough
+    >>> summary(walkthrough(Value(2.0, label="y") * 3))  # the constant 3 is a leaf too
+    'Gradients: y = 3.0000, n1 = 2.0000'
+    """
     parts = []
     for leaf in walk.leaves():
         g = walk.grad(leaf)

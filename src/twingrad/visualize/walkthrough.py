@@ -100,6 +100,12 @@ class Walkthrough:
 
     @property
     def tensor(self) -> bool:
+        """Whether the pass is over a Tensor graph (False for Values).
+
+        >>> from twingrad import Value
+        >>> walkthrough(Value(2.0) * 3).tensor
+        False
+        """
         return not isinstance(self.root, Value)
 
     def grad(self, node):
