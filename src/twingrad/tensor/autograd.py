@@ -325,8 +325,10 @@ def _check(node, rule) -> tuple:
     return plan
 
 
-def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
-    """The backward pass on numpy arrays: the loop that ``loss.backward()`` runs."""
+def _visit(order, grads, wanted, results, retain_graph: bool):
+    """The nodes a backward pass runs, in order, as (node, its gradient, rule, derivatives):
+    the one walk both passes share. It keeps the gradients asked for, checks each node
+    before its backward, and frees it once the caller has sent its inputs their share."""
     for node in order:
         g = grads.pop(node, None)
         if g is None:
@@ -340,6 +342,14 @@ def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
         if rule is None:
             continue
         derivatives = _check(node, rule)[2]
+        yield node, g, rule, derivatives
+        if not retain_graph:
+            node._freed = True
+
+
+def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
+    """The backward pass on numpy arrays: the loop that ``loss.backward()`` runs."""
+    for node, g, rule, derivatives in _visit(order, grads, wanted, results, retain_graph):
         prev, params, out = node._prev, node._params, node._data
         args = [p._data for p in prev]
         for i, p in enumerate(prev):
@@ -372,25 +382,11 @@ def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
                 gi = gi.astype(target.dtype)
             before = grads.get(p)
             grads[p] = gi if before is None else before + gi
-        if not retain_graph:
-            node._freed = True
 
 
 def _walk_tensors(order, grads, wanted, results, retain_graph: bool) -> None:
     """The backward pass on Tensors (create_graph): the same rules, recorded as they run."""
-    for node in order:
-        g = grads.pop(node, None)
-        if g is None:
-            continue
-        rule = node._op
-        if wanted is None:
-            if rule is None or node._retains_grad:
-                results[node] = g
-        elif node in wanted:
-            results[node] = g
-        if rule is None:
-            continue
-        derivatives = _check(node, rule)[2]
+    for node, g, rule, derivatives in _visit(order, grads, wanted, results, retain_graph):
         prev, params = node._prev, node._params or {}
         for i, p in enumerate(prev):
             if not p._requires_grad:
@@ -413,5 +409,3 @@ def _walk_tensors(order, grads, wanted, results, retain_graph: bool) -> None:
                 gi = gi.to(target.dtype)
             before = grads.get(p)
             grads[p] = gi if before is None else before + gi
-        if not retain_graph:
-            node._freed = True
