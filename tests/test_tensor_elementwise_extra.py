@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import twingrad
-from torch_compare import check, check_raises
+from torch_compare import check, check_central_differences, check_raises
 from twingrad.rules import RULES
 
 rng = np.random.default_rng(11)
@@ -145,16 +145,6 @@ def test_where_on_fractions_stays_exact():
 # -- finite differences and higher order -------------------------------------------------
 
 
-def numeric_grad(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    out = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[i] += eps
-        down[i] -= eps
-        out[i] = (f(up) - f(down)) / (2 * eps)
-    return out
-
-
 @pytest.mark.parametrize(
     "fn",
     [
@@ -165,15 +155,7 @@ def numeric_grad(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     ],
 )
 def test_gradients_match_central_differences(fn):
-    x0 = rng.standard_normal((3, 4))
-    w = rng.standard_normal((3, 4))
-
-    def scalar(a: np.ndarray) -> float:
-        return float((fn(twingrad.tensor(a)) * twingrad.tensor(w)).sum())
-
-    x = twingrad.tensor(x0, requires_grad=True)
-    (fn(x) * twingrad.tensor(w)).sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), numeric_grad(scalar, x0), rtol=1e-6, atol=1e-7)
+    check_central_differences(fn, rng)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import twingrad
-from torch_compare import check, check_raises
+from torch_compare import check, check_central_differences, check_raises, numeric_grad
 
 rng = np.random.default_rng(7)
 X3 = rng.standard_normal((2, 3, 4))
@@ -267,16 +267,6 @@ def test_softmax_of_large_values_is_finite_and_sums_to_one():
 # -- central finite differences (float64) ------------------------------------------------
 
 
-def numeric_grad(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    out = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[i] += eps
-        down[i] -= eps
-        out[i] = (f(up) - f(down)) / (2 * eps)
-    return out
-
-
 @pytest.mark.parametrize(
     "fn",
     [
@@ -291,16 +281,7 @@ def numeric_grad(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     ],
 )
 def test_gradients_match_central_differences(fn):
-    x0 = rng.standard_normal((3, 4))
-    x = twingrad.tensor(x0, requires_grad=True)
-    out = fn(x)
-    w = twingrad.tensor(rng.standard_normal(tuple(out.shape)))  # a random output gradient
-    (out * w).sum().backward()
-
-    def scalar(a: np.ndarray) -> float:
-        return float((fn(twingrad.tensor(a)) * w).sum())
-
-    np.testing.assert_allclose(x.grad.numpy(), numeric_grad(scalar, x0), rtol=1e-6, atol=1e-7)
+    check_central_differences(fn, rng)
 
 
 def test_prod_with_zeros_matches_central_differences():

@@ -8,6 +8,8 @@ grad, and the gradient of every float input (after backward with the same random
 gradient), in float64 and float32; ``noncontiguous=True`` hands ``fn`` leaves that are
 strided views, as MiniTorch's tests do. `check_raises` asserts that both libraries refuse
 the same bad input, and with ``match`` that our message says what was wrong.
+`check_central_differences` checks a gradient against finite differences instead, for
+what PyTorch does not define the same way (a kink, a tie).
 """
 
 from __future__ import annotations
@@ -137,3 +139,29 @@ def check_raises(fn, *inputs, dtype: str = "float64", match: str | None = None) 
                 )
             continue
         raise AssertionError(f"{lib.__name__} did not raise")
+
+
+def numeric_grad(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """The gradient of ``f`` (array to float) at ``x`` by central differences."""
+    out = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[i] += eps
+        down[i] -= eps
+        out[i] = (f(up) - f(down)) / (2 * eps)
+    return out
+
+
+def check_central_differences(fn, rng: np.random.Generator, shape=(3, 4)) -> None:
+    """Backward of ``fn(x)`` on a random float64 ``x``, with a random output gradient,
+    equals central differences of the same weighted sum."""
+    x0 = rng.standard_normal(shape)
+    x = twingrad.tensor(x0, requires_grad=True)
+    out = fn(x)
+    w = twingrad.tensor(rng.standard_normal(tuple(out.shape)))
+    (out * w).sum().backward()
+
+    def scalar(a: np.ndarray) -> float:
+        return float((fn(twingrad.tensor(a)) * w).sum())
+
+    np.testing.assert_allclose(x.grad.numpy(), numeric_grad(scalar, x0), rtol=1e-6, atol=1e-7)
