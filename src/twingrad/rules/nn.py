@@ -559,21 +559,21 @@ _NORMALIZE_VJPS = (
     ),
 )
 
-BATCH_NORM = structural(
-    "batch_norm", "(x - mean) / sqrt(var + eps) * w + b", r"\hat{x}\, w + b", ("x", "w", "b"),
-    _normalize,
-    *_NORMALIZE_VJPS,
-    rational=False,
-    params=("dims", "eps"),
-)  # fmt: skip
 
-LAYER_NORM = structural(
-    "layer_norm", "(x - mean) / sqrt(var + eps) * w + b", r"\hat{x}\, w + b", ("x", "w", "b"),
-    _normalize,
-    *_NORMALIZE_VJPS,
-    rational=False,
-    params=("dims", "eps"),
-)  # fmt: skip
+def _normalization(name: str):
+    """batch_norm and layer_norm are one rule under two names: they differ only in the
+    ``dims`` they take the mean and variance over, which the layers pass in."""
+    return structural(
+        name, "(x - mean) / sqrt(var + eps) * w + b", r"\hat{x}\, w + b", ("x", "w", "b"),
+        _normalize,
+        *_NORMALIZE_VJPS,
+        rational=False,
+        params=("dims", "eps"),
+    )  # fmt: skip
+
+
+BATCH_NORM = _normalization("batch_norm")
+LAYER_NORM = _normalization("layer_norm")
 
 # -- embedding ---------------------------------------------------------------------------------
 
