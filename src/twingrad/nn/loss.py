@@ -47,7 +47,10 @@ def _reduction(size_average, reduce, reduction: str) -> str:
     return reduction
 
 
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
+def _reduce(loss: Tensor, reduction: str, weight: Tensor | None = None) -> Tensor:
+    """Each element's loss (times ``weight``, where given), their mean, or their sum."""
+    if weight is not None:
+        loss = loss * weight
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -256,9 +259,7 @@ def binary_cross_entropy(
     if p.size and not ((p >= 0) & (p <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
     loss = binary(BINARY_CROSS_ENTROPY, input, target, float_result=True)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    return _reduce(loss, reduction, weight)
 
 
 def binary_cross_entropy_with_logits(
@@ -288,10 +289,7 @@ def binary_cross_entropy_with_logits(
     log_one_plus = softplus(-input, 1.0, float("inf"))
     if pos_weight is not None:
         log_one_plus = log_one_plus * ((pos_weight - 1) * target + 1)
-    loss = (1 - target) * input + log_one_plus
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    return _reduce((1 - target) * input + log_one_plus, reduction, weight)
 
 
 class _Loss(Module):
