@@ -51,7 +51,7 @@ class device:  # noqa: N801  (PyTorch's name)
         index = "" if self.index is None else f", index={self.index}"
         return f"device(type='{self.type}'{index})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, device):
             return NotImplemented
         return (self.type, self.index) == (other.type, other.index)
@@ -63,7 +63,7 @@ class device:  # noqa: N801  (PyTorch's name)
 CPU = device("cpu")
 
 
-def check_cpu(where, what: str = "a tensor") -> None:
+def check_cpu(where: str | device | None, what: str = "a tensor") -> None:
     """Refuse to move ``what`` to a device (a name or a `device`) other than the CPU.
 
     >>> check_cpu("cuda")
