@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +18,7 @@ class dtype:  # noqa: N801  (PyTorch's name)
 
     __slots__ = ("name", "numpy", "is_floating_point", "category")
 
-    def __init__(self, name: str, numpy_dtype, is_floating_point: bool, category: int):
+    def __init__(self, name: str, numpy_dtype: Any, is_floating_point: bool, category: int) -> None:
         self.name = name
         self.numpy = np.dtype(numpy_dtype)
         self.is_floating_point = is_floating_point
@@ -26,7 +27,7 @@ class dtype:  # noqa: N801  (PyTorch's name)
     def __repr__(self) -> str:
         return f"twingrad.{self.name}"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
         return (_by_name, (self.name,))
 
 
@@ -49,7 +50,11 @@ def _by_name(name: str) -> dtype:
 
 
 def get_default_dtype() -> dtype:
-    """The dtype of tensors made from Python floats (float32 unless changed)."""
+    """The dtype of tensors made from Python floats (float32 unless changed).
+
+    >>> get_default_dtype()
+    twingrad.float32
+    """
     return _default[0]
 
 
@@ -68,8 +73,12 @@ def set_default_dtype(d: dtype) -> None:
     _default[0] = d
 
 
-def as_dtype(d) -> dtype:
-    """A twingrad dtype from a twingrad dtype, a numpy dtype, a Python type or a name."""
+def as_dtype(d: Any) -> dtype:
+    """A twingrad dtype from a twingrad dtype, a numpy dtype, a Python type or a name.
+
+    >>> as_dtype("double"), as_dtype(np.int32), as_dtype(bool)
+    (twingrad.float64, twingrad.int64, twingrad.bool)
+    """
     if isinstance(d, dtype):
         return d
     if d is float:
@@ -96,16 +105,24 @@ def as_dtype(d) -> dtype:
 
 
 def of_array(array: np.ndarray) -> dtype:
-    """The twingrad dtype of a numpy array that twingrad holds."""
+    """The twingrad dtype of a numpy array that twingrad holds.
+
+    >>> of_array(np.zeros(2))
+    twingrad.float64
+    """
     return _BY_NUMPY[array.dtype]
 
 
-def promote(*operands) -> dtype:
+def promote(*operands: Any) -> dtype:
     """The dtype of an elementwise result, by PyTorch's type promotion.
 
     Tensors with dimensions decide first, then 0-d tensors, then Python numbers; a later
     group only matters when it brings a higher category (bool < int < float), and a
     Python float alone gives the default dtype.
+
+    >>> import twingrad
+    >>> promote(twingrad.tensor([1, 2]), 2.5), promote(twingrad.tensor([1, 2]), 2)
+    (twingrad.float32, twingrad.int64)
     """
     from twingrad.tensor.tensor import Tensor
 
