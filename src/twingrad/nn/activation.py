@@ -128,7 +128,12 @@ def _softmax_dim(name: str, ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+def softmax(
+    input: Tensor,
+    dim: int | None = None,
+    _stacklevel: int = 3,
+    dtype: dtypes.dtype | None = None,
+) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``.
 
     >>> import twingrad
@@ -140,7 +145,12 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     return input.softmax(dim, dtype=dtype)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+def log_softmax(
+    input: Tensor,
+    dim: int | None = None,
+    _stacklevel: int = 3,
+    dtype: dtypes.dtype | None = None,
+) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably.
 
     >>> import twingrad
@@ -153,9 +163,15 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dty
 
 
 class ReLU(Module):
-    """max(x, 0) elementwise."""
+    """max(x, 0) elementwise.
 
-    def __init__(self, inplace: bool = False):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.ReLU()(twingrad.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
@@ -167,9 +183,15 @@ class ReLU(Module):
 
 
 class LeakyReLU(Module):
-    """x where positive, else negative_slope * x."""
+    """x where positive, else negative_slope * x.
 
-    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.LeakyReLU(0.5)(twingrad.tensor([-1.0, 2.0]))
+    tensor([-0.5000,  2.0000])
+    """
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
 
@@ -181,9 +203,15 @@ class LeakyReLU(Module):
 
 
 class GELU(Module):
-    """x * Phi(x) (exact, with erf) or its tanh approximation."""
+    """x * Phi(x) (exact, with erf) or its tanh approximation.
 
-    def __init__(self, approximate: str = "none"):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.GELU(approximate="tanh")(twingrad.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.8412])
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         self.approximate = approximate
 
@@ -195,23 +223,41 @@ class GELU(Module):
 
 
 class Sigmoid(Module):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Sigmoid()(twingrad.tensor([0.0]))
+    tensor([0.5000])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return input.sigmoid()
 
 
 class Tanh(Module):
-    """The hyperbolic tangent."""
+    """The hyperbolic tangent.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Tanh()(twingrad.tensor([0.0]))
+    tensor([0.])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return input.tanh()
 
 
 class Softplus(Module):
-    """log(1 + exp(beta * x)) / beta."""
+    """log(1 + exp(beta * x)) / beta.
 
-    def __init__(self, beta: float = 1.0, threshold: float = 20.0):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Softplus()(twingrad.tensor([0.0]))
+    tensor([0.6931])
+    """
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
@@ -223,9 +269,15 @@ class Softplus(Module):
 
 
 class SiLU(Module):
-    """x * sigmoid(x)."""
+    """x * sigmoid(x).
 
-    def __init__(self, inplace: bool = False):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.SiLU()(twingrad.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.7311])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
@@ -237,9 +289,15 @@ class SiLU(Module):
 
 
 class Softmax(Module):
-    """softmax along ``dim``: each slice along it sums to 1."""
+    """softmax along ``dim``: each slice along it sums to 1.
 
-    def __init__(self, dim: int | None = None):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Softmax(dim=1)(twingrad.tensor([[0.0, 0.0]]))
+    tensor([[0.5000, 0.5000]])
+    """
+
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
@@ -251,9 +309,15 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """log of softmax along ``dim``, computed stably."""
+    """log of softmax along ``dim``, computed stably.
 
-    def __init__(self, dim: int | None = None):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.LogSoftmax(dim=1)(twingrad.tensor([[0.0, 0.0]]))
+    tensor([[-0.6931, -0.6931]])
+    """
+
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
