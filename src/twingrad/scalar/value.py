@@ -15,11 +15,16 @@ and remember the parents. The local derivatives live in the one rule table
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from twingrad import generic
 from twingrad.graph import new_stamp, stamp
 from twingrad.rules import RULES
+
+if TYPE_CHECKING:
+    from twingrad.rules.core import Rule
 
 ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"], RULES["neg"]
 POW, POW_VAR, ABS, RELU = RULES["pow"], RULES["pow_var"], RULES["abs"], RULES["relu"]
@@ -114,7 +119,14 @@ class Value:
         "data", "grad", "label", "_op", "_a", "_b", "_terms", "_params", "_seq", "__weakref__"
     )  # fmt: skip
 
-    def __init__(self, data, label: str = "", _op=None, _prev: tuple = (), _params=None):
+    def __init__(
+        self,
+        data: float | Fraction,
+        label: str = "",
+        _op: Rule | None = None,
+        _prev: tuple[Value, ...] = (),
+        _params: dict[str, object] | None = None,
+    ) -> None:
         if data.__class__ is not float and data.__class__ is not Fraction:
             data = _as_number(data)
         self.data = data
@@ -136,12 +148,21 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The name of the op that produced this Value ('' for a leaf)."""
+        """The name of the op that produced this Value ('' for a leaf).
+
+        >>> Value(2.0).op, (Value(2.0) * 3).op
+        ('', 'mul')
+        """
         return "" if self._op is None else self._op.name
 
     @property
     def parents(self) -> tuple[Value, ...]:
-        """The Values this one was computed from, in argument order."""
+        """The Values this one was computed from, in argument order.
+
+        >>> a, b = Value(1.0, label="a"), Value(2.0, label="b")
+        >>> [p.label for p in (a - b).parents]
+        ['a', 'b']
+        """
         return self._prev
 
     @property
@@ -165,7 +186,11 @@ class Value:
 
     @property
     def exact(self) -> bool:
-        """True when this Value holds a Fraction and computes exactly."""
+        """True when this Value holds a Fraction and computes exactly.
+
+        >>> Value(Fraction(1, 3)).exact, Value(0.5).exact
+        (True, False)
+        """
         return self.data.__class__ is Fraction
 
     def _wrap(self, other) -> Value:
@@ -182,23 +207,23 @@ class Value:
 
     # -- arithmetic -----------------------------------------------------------------
 
-    def __add__(self, other) -> Value:
+    def __add__(self, other: Value | float | Fraction) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
         return _result(ADD.forward(self.data, other.data), ADD, self, other)
 
-    def __sub__(self, other) -> Value:
+    def __sub__(self, other: Value | float | Fraction) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
         return _result(SUB.forward(self.data, other.data), SUB, self, other)
 
-    def __mul__(self, other) -> Value:
+    def __mul__(self, other: Value | float | Fraction) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
         return _result(MUL.forward(self.data, other.data), MUL, self, other)
 
-    def __truediv__(self, other) -> Value:
+    def __truediv__(self, other: Value | float | Fraction) -> Value:
         other = other if other.__class__ is Value else self._wrap(other)
         return _result(DIV.forward(self.data, other.data), DIV, self, other)
 
-    def __pow__(self, other) -> Value:
+    def __pow__(self, other: Value | float | Fraction) -> Value:
         if isinstance(other, Value):
             if self.exact or other.exact:
                 generic._not_rational("a ** b with a Value exponent")
@@ -217,23 +242,23 @@ class Value:
     def __abs__(self) -> Value:
         return _result(ABS.forward(self.data), ABS, self)
 
-    def __radd__(self, other) -> Value:
+    def __radd__(self, other: Value | float | Fraction) -> Value:
         return self._wrap(other) + self
 
-    def __rsub__(self, other) -> Value:
+    def __rsub__(self, other: Value | float | Fraction) -> Value:
         return self._wrap(other) - self
 
-    def __rmul__(self, other) -> Value:
+    def __rmul__(self, other: Value | float | Fraction) -> Value:
         return self._wrap(other) * self
 
-    def __rtruediv__(self, other) -> Value:
+    def __rtruediv__(self, other: Value | float | Fraction) -> Value:
         return self._wrap(other) / self
 
-    def __rpow__(self, other) -> Value:
+    def __rpow__(self, other: Value | float | Fraction) -> Value:
         return self._wrap(other) ** self
 
     @staticmethod
-    def sum(values) -> Value:
+    def sum(values: Iterable[Value | float | Fraction]) -> Value:
         """x_1 + ... + x_n as one node (Python's ``sum`` builds a chain of n - 1 adds).
 
         >>> Value.sum([Value(1.0), Value(2.0), 3.0]).data
@@ -317,12 +342,17 @@ class Value:
 
     # -- backward -------------------------------------------------------------------
 
-    def backward(self, gradient=None) -> None:
+    def backward(self, gradient: float | Fraction | None = None) -> None:
         """Fill ``.grad`` of every node this Value depends on with d(self)/d(node).
 
         Leaf gradients accumulate across calls, as in PyTorch; the gradients of
         intermediate nodes are recomputed by each call. ``gradient`` seeds d(self)/d(self)
         (default 1).
+
+        >>> x = Value(3.0); y = x * x; y.backward(); x.grad
+        6.0
+        >>> x.grad = 0.0; y.backward(gradient=0.5); x.grad
+        3.0
         """
         order = _topological_order(self)
         for node in order:
