@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from twingrad.scalar.value import Value
 
@@ -40,12 +41,12 @@ class Module:
 class Neuron(Module):
     """w . x + b, followed by relu unless ``nonlin=False``."""
 
-    def __init__(self, nin: int, nonlin: bool = True):
+    def __init__(self, nin: int, nonlin: bool = True) -> None:
         self.w = [Value(random.uniform(-1, 1), label="w") for _ in range(nin)]
         self.b = Value(0.0, label="b")
         self.nonlin = nonlin
 
-    def __call__(self, x):
+    def __call__(self, x: Sequence[Value | float]) -> Value:
         # One n-ary sum node rather than a chain of n adds: the same math, half the graph.
         act = Value.sum([*(wi * xi for wi, xi in zip(self.w, x)), self.b])
         return act.relu() if self.nonlin else act
@@ -65,10 +66,10 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons that all see the same inputs."""
 
-    def __init__(self, nin: int, nout: int, **kwargs):
+    def __init__(self, nin: int, nout: int, **kwargs: bool) -> None:
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
-    def __call__(self, x):
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -87,13 +88,13 @@ class Layer(Module):
 class MLP(Module):
     """Layers of neurons; relu on every layer but the last, which is linear."""
 
-    def __init__(self, nin: int, nouts: list[int]):
+    def __init__(self, nin: int, nouts: list[int]) -> None:
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))
         ]
 
-    def __call__(self, x):
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         for layer in self.layers:
             x = layer(x)
         return x
