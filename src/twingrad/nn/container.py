@@ -12,7 +12,8 @@ Their children are registered like any submodule, so a model's parameters, state
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from typing import Any
 
 from twingrad.nn.module import Module, _addindent
 
@@ -26,7 +27,7 @@ class Sequential(Module):
     (2, Linear(in_features=4, out_features=3, bias=True))
     """
 
-    def __init__(self, *args: Module):
+    def __init__(self, *args: Module) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for name, module in args[0].items():
@@ -41,7 +42,7 @@ class Sequential(Module):
             raise IndexError(f"index {idx} is out of range for a {type(self).__name__} of {n}")
         return list(self._modules)[idx % n]
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | slice) -> Module:
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
         return self._modules[self._index(idx)]
@@ -49,7 +50,7 @@ class Sequential(Module):
     def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(self._index(idx), module)
 
-    def __delitem__(self, idx) -> None:
+    def __delitem__(self, idx: int | slice) -> None:
         keys = list(self._modules)[idx] if isinstance(idx, slice) else [self._index(idx)]
         for key in keys:
             del self._modules[key]
@@ -66,15 +67,36 @@ class Sequential(Module):
         return iter(self._modules.values())
 
     def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end; returns ``self``.
+
+        >>> from twingrad import nn
+        >>> nn.Sequential(nn.ReLU()).append(nn.Tanh())
+        Sequential(
+          (0): ReLU()
+          (1): Tanh()
+        )
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> Sequential:
+        """Add each of ``modules`` at the end; returns ``self``.
+
+        >>> from twingrad import nn
+        >>> len(nn.Sequential().extend([nn.ReLU(), nn.Tanh()]))
+        2
+        """
         for module in modules:
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
+        """Put ``module`` before position ``index`` and renumber; returns ``self``.
+
+        >>> from twingrad import nn
+        >>> nn.Sequential(nn.Tanh()).insert(0, nn.ReLU())[0]
+        ReLU()
+        """
         items = list(self._modules.values())
         n = len(items)
         if not -n <= index <= n:
@@ -85,7 +107,8 @@ class Sequential(Module):
             self.add_module(str(i), m)
         return self
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
+        """Each module applied in turn to the output of the one before."""
         for module in self._modules.values():
             input = module(input)
         return input
@@ -100,7 +123,7 @@ class ModuleList(Module):
     6
     """
 
-    def __init__(self, modules: Iterable[Module] | None = None):
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.extend(modules)
@@ -111,7 +134,7 @@ class ModuleList(Module):
             raise IndexError(f"index {idx} is out of range for a ModuleList of {n}")
         return str(idx % n)
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | slice) -> Module:
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
         return self._modules[self._key(idx)]
@@ -119,7 +142,7 @@ class ModuleList(Module):
     def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(self._key(idx), module)
 
-    def __delitem__(self, idx) -> None:
+    def __delitem__(self, idx: int | slice) -> None:
         items = list(self._modules.values())
         del items[idx if isinstance(idx, slice) else int(self._key(idx))]
         self._modules.clear()
@@ -135,10 +158,22 @@ class ModuleList(Module):
         return self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; returns ``self``.
+
+        >>> from twingrad import nn
+        >>> len(nn.ModuleList().append(nn.ReLU()))
+        1
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Add each of ``modules`` at the end; returns ``self``.
+
+        >>> from twingrad import nn
+        >>> len(nn.ModuleList([nn.ReLU()]).extend([nn.Tanh(), nn.Tanh()]))
+        3
+        """
         if isinstance(modules, Module) and not isinstance(modules, ModuleList | Sequential):
             raise TypeError(
                 "ModuleList.extend should be called with an iterable of modules, got "
@@ -149,6 +184,14 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` before position ``index`` and renumber.
+
+        >>> from twingrad import nn
+        >>> layers = nn.ModuleList([nn.Tanh()])
+        >>> layers.insert(0, nn.ReLU())
+        >>> layers[0]
+        ReLU()
+        """
         items = list(self._modules.values())
         items.insert(index, module)
         self._modules.clear()
@@ -190,7 +233,9 @@ class ModuleDict(Module):
     ['cls', 'box']
     """
 
-    def __init__(self, modules: Mapping[str, Module] | Iterable | None = None):
+    def __init__(
+        self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+    ) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -212,27 +257,46 @@ class ModuleDict(Module):
     def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._modules
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
+        """The names, in insertion order."""
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
+        """(name, module) pairs, in insertion order."""
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def pop(self, key: str) -> Module:
+        """Remove the module named ``key`` and return it.
+
+        >>> from twingrad import nn
+        >>> heads = nn.ModuleDict({"a": nn.ReLU(), "b": nn.Tanh()})
+        >>> heads.pop("a"), list(heads)
+        (ReLU(), ['b'])
+        """
         module = self[key]
         del self[key]
         return module
 
     def clear(self) -> None:
+        """Remove every module."""
         self._modules.clear()
 
-    def update(self, modules) -> None:
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add (or replace) modules from a mapping or from (name, module) pairs.
+
+        >>> from twingrad import nn
+        >>> heads = nn.ModuleDict()
+        >>> heads.update([("a", nn.ReLU())])
+        >>> heads["a"]
+        ReLU()
+        """
         pairs = modules.items() if isinstance(modules, Mapping | ModuleDict) else modules
         for key, module in pairs:
             self[key] = module
