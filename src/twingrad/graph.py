@@ -11,6 +11,10 @@ import functools
 import itertools
 import operator
 import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _creation = itertools.count()
 new_stamp = _creation.__next__
@@ -18,8 +22,14 @@ new_stamp = _creation.__next__
 stamp is a topological order: no recursion and no per-edge bookkeeping needed."""
 
 
-def reachable(root) -> list:
-    """Every node that ``root`` depends on (itself included), found without recursion."""
+def reachable(root: Any) -> list[Any]:
+    """Every node that ``root`` depends on (itself included), found without recursion.
+
+    >>> from twingrad import Value
+    >>> a = Value(2.0); b = a * a
+    >>> len(reachable(b + a))
+    3
+    """
     visited = {root}
     stack = [root]
     nodes = [root]
@@ -32,7 +42,7 @@ def reachable(root) -> list:
     return nodes
 
 
-def topological_order(root) -> list:
+def topological_order(root: Any) -> list[Any]:
     """Every node that ``root`` depends on, each after all of its parents, ``root`` last.
 
     Nodes carry a creation stamp (``_seq``) and parents are created before their children,
@@ -61,7 +71,11 @@ _grad_mode = _GradMode()
 
 
 def is_grad_enabled() -> bool:
-    """Whether ops record the graph that backward needs (``torch.is_grad_enabled``)."""
+    """Whether ops record the graph that backward needs (``torch.is_grad_enabled``).
+
+    >>> is_grad_enabled()
+    True
+    """
     return _grad_mode.enabled
 
 
@@ -82,22 +96,22 @@ class _GradModeContext:
 
     mode = True
 
-    def __enter__(self):
+    def __enter__(self) -> _GradModeContext:
         self._previous = _grad_mode.enabled
         _grad_mode.enabled = self.mode
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> bool:
         _grad_mode.enabled = self._previous
         return False
 
-    def __call__(self, fn):
+    def __call__(self, fn: _F) -> _F:
         @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             with self.__class__():
                 return fn(*args, **kwargs)
 
-        return wrapper
+        return wrapper  # type: ignore[return-value]
 
 
 class no_grad(_GradModeContext):  # noqa: N801  (PyTorch's name)
@@ -113,6 +127,12 @@ class no_grad(_GradModeContext):  # noqa: N801  (PyTorch's name)
 
 
 class enable_grad(_GradModeContext):  # noqa: N801  (PyTorch's name)
-    """Context manager and decorator: ops inside record the graph, even under `no_grad`."""
+    """Context manager and decorator: ops inside record the graph, even under `no_grad`.
+
+    >>> import twingrad
+    >>> with twingrad.no_grad(), twingrad.enable_grad():
+    ...     twingrad.is_grad_enabled()
+    True
+    """
 
     mode = True
