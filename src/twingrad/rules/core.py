@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,31 @@ class Rule:
 
     @property
     def elementwise(self) -> bool:
+        """True for a rule given by local derivatives, False for one given by vjps.
+
+        >>> from twingrad.rules import RULES
+        >>> RULES["mul"].elementwise, RULES["sum"].elementwise
+        (True, False)
+        """
         return self.derivatives is not None
 
-    def vjp(self, i: int, grad, out, args, params=None):
-        """The gradient flowing into argument ``i``, given the gradient of the output."""
+    def vjp(
+        self,
+        i: int,
+        grad: Any,
+        out: Any,
+        args: Sequence[Any],
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """The gradient flowing into argument ``i``, given the gradient of the output.
+
+        ``None`` when argument ``i`` has no gradient. The same call serves floats, Fractions,
+        arrays, Values and Tensors.
+
+        >>> from twingrad.rules import RULES
+        >>> RULES["mul"].vjp(0, 2.0, 12.0, (3.0, 4.0))  # 2 * d(a * b)/da = 2 * b
+        8.0
+        """
         params = params or {}
         if self.variadic and self.vjps is not None:
             # one vjp serves every argument of a structural variadic rule (cat), so it is
@@ -60,11 +82,22 @@ class Rule:
         return None if v is None else v(grad, out, *args, **params)
 
     def formula(self, i: int) -> str:
-        """The local derivative as text, e.g. ``d(a * b)/da = b``."""
+        """The local derivative of argument ``i`` as text.
+
+        >>> from twingrad.rules import RULES
+        >>> RULES["div"].formula(1)
+        'd(a / b)/db = -a/b^2'
+        """
         i = 0 if self.variadic else i
         return f"d({self.expr})/d{self.args[i]} = {self.derivative_text[i]}"
 
     def formula_latex(self, i: int) -> str:
+        r"""The local derivative of argument ``i`` in LaTeX.
+
+        >>> from twingrad.rules import RULES
+        >>> print(RULES["mul"].formula_latex(0))
+        \frac{\partial (a \cdot b)}{\partial a} = b
+        """
         i = 0 if self.variadic else i
         return (
             rf"\frac{{\partial ({self.latex})}}{{\partial {self.args[i]}}} = "
@@ -76,7 +109,12 @@ RULES: dict[str, Rule] = {}
 
 
 def register(rule: Rule) -> Rule:
-    """Add a rule to the table; each op is written exactly once."""
+    """Add a rule to the table; each op is written exactly once.
+
+    >>> register(RULES["mul"])
+    Traceback (most recent call last):
+    ValueError: a rule for 'mul' is already in the table
+    """
     if rule.name in RULES:
         raise ValueError(f"a rule for {rule.name!r} is already in the table")
     n = len(rule.args)
@@ -92,7 +130,14 @@ def register(rule: Rule) -> Rule:
 
 
 def lookup(name: str) -> Rule:
-    """The rule for op ``name``, or a KeyError that names the op."""
+    """The rule for op ``name``, or a KeyError that names the op.
+
+    >>> lookup("exp").formula(0)
+    'd(exp(x))/dx = exp(x)'
+    >>> lookup("expp")
+    Traceback (most recent call last):
+    KeyError: "no derivative rule for op 'expp' in twingrad.rules"
+    """
     try:
         return RULES[name]
     except KeyError:
