@@ -18,6 +18,8 @@ Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from twingrad.nn import init
 from twingrad.nn.linear import check_same_dtype
@@ -29,10 +31,13 @@ from twingrad.tensor.creation import empty
 from twingrad.tensor.movement import pad as _pad
 from twingrad.tensor.tensor import Tensor
 
+if TYPE_CHECKING:
+    from twingrad.tensor import devices
+
 CONVOLUTION = RULES["convolution"]
 
 
-def ntuple(value, n: int, name: str) -> tuple[int, ...]:
+def ntuple(value: int | Sequence[int], n: int, name: str) -> tuple[int, ...]:
     """An int or a sequence of n ints as a tuple of n ints.
 
     >>> ntuple(3, 2, "kernel_size"), ntuple((1, 2), 2, "stride")
@@ -93,9 +98,9 @@ def convolution(
     input: Tensor,
     weight: Tensor,
     bias: Tensor | None,
-    stride,
-    padding,
-    dilation,
+    stride: int | tuple[int, ...],
+    padding: int | tuple[int, ...] | str,
+    dilation: int | tuple[int, ...],
     groups: int,
     nd: int,
 ) -> Tensor:
@@ -155,9 +160,9 @@ def conv1d(
     input: Tensor,
     weight: Tensor,
     bias: Tensor | None = None,
-    stride=1,
-    padding=0,
-    dilation=1,
+    stride: int | tuple[int, ...] = 1,
+    padding: int | tuple[int, ...] | str = 0,
+    dilation: int | tuple[int, ...] = 1,
     groups: int = 1,
 ) -> Tensor:
     """1-D convolution of (N, C_in, L) by weight (C_out, C_in / groups, k).
@@ -174,9 +179,9 @@ def conv2d(
     input: Tensor,
     weight: Tensor,
     bias: Tensor | None = None,
-    stride=1,
-    padding=0,
-    dilation=1,
+    stride: int | tuple[int, ...] = 1,
+    padding: int | tuple[int, ...] | str = 0,
+    dilation: int | tuple[int, ...] = 1,
     groups: int = 1,
 ) -> Tensor:
     """2-D convolution of (N, C_in, H, W) by weight (C_out, C_in / groups, kh, kw).
@@ -200,16 +205,16 @@ class _ConvNd(Module):
         self,
         in_channels: int,
         out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        dilation=1,
+        kernel_size: int | tuple[int, ...],
+        stride: int | tuple[int, ...] = 1,
+        padding: int | tuple[int, ...] | str = 0,
+        dilation: int | tuple[int, ...] = 1,
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
-        device=None,
-        dtype=None,
-    ):
+        device: str | devices.device | None = None,
+        dtype: dtypes.dtype | None = None,
+    ) -> None:
         super().__init__()
         nd = self._nd
         if groups <= 0:
@@ -290,12 +295,26 @@ class _ConvNd(Module):
 
 
 class Conv1d(_ConvNd):
-    """1-D convolution over (N, C_in, L) input; weight (C_out, C_in / groups, k)."""
+    """1-D convolution over (N, C_in, L) input; weight (C_out, C_in / groups, k).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> conv = nn.Conv1d(2, 4, kernel_size=3, padding=1)
+    >>> conv(twingrad.ones(5, 2, 10)).shape
+    twingrad.Size([5, 4, 10])
+    """
 
     _nd = 1
 
 
 class Conv2d(_ConvNd):
-    """2-D convolution over (N, C_in, H, W) input; weight (C_out, C_in / groups, kh, kw)."""
+    """2-D convolution over (N, C_in, H, W) input; weight (C_out, C_in / groups, kh, kw).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> conv = nn.Conv2d(3, 8, kernel_size=3, stride=2)
+    >>> conv(twingrad.ones(1, 3, 9, 9)).shape
+    twingrad.Size([1, 8, 4, 4])
+    """
 
     _nd = 2
