@@ -9,13 +9,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from twingrad.tensor.autograd import run_backward
 
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
 
-def grad_seed(output, gradient, create_graph: bool):
-    """The gradient that starts a backward pass from ``output``, checked."""
+
+def grad_seed(output: Tensor, gradient: Any, create_graph: bool) -> Tensor | np.ndarray:
+    """The gradient that starts a backward pass from ``output``, checked.
+
+    >>> import twingrad
+    >>> grad_seed(twingrad.ones(2, requires_grad=True).sum(), None, False)
+    array(1., dtype=float32)
+    """
     from twingrad.tensor.tensor import Tensor
 
     if not output.requires_grad:
@@ -50,9 +61,21 @@ def grad_seed(output, gradient, create_graph: bool):
     return Tensor._make(seed) if create_graph else seed
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False):  # fmt: skip
-    """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``."""
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> grad((x * x).sum(), x), x.grad
+    ((tensor([2., 4.]),), None)
+    """
     from twingrad.tensor.tensor import Tensor
 
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
