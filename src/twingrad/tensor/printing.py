@@ -18,10 +18,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twingrad.tensor import dtypes
+
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
 
 
 @dataclass
@@ -149,8 +153,13 @@ def _body(d: np.ndarray, indent: int, summarize: bool, fmt: _Formatter) -> str:
     return "[" + ("," + "\n" * (d.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
 
 
-def tensor_repr(t, grad_fn_name: str | None) -> str:
-    """``tensor(...)`` as PyTorch prints it, with ``twingrad.`` where it says ``torch.``."""
+def tensor_repr(t: Tensor, grad_fn_name: str | None) -> str:
+    """``tensor(...)`` as PyTorch prints it, with ``twingrad.`` where it says ``torch.``.
+
+    >>> import twingrad
+    >>> tensor_repr(twingrad.tensor([1.0, 2.5], dtype=twingrad.float64), None)
+    'tensor([1.0000, 2.5000], dtype=twingrad.float64)'
+    """
     d = t._data
     prefix = "tensor("
     indent = len(prefix)
