@@ -11,16 +11,34 @@ and d(a ** b)/db is 0 where a == 0 and b >= 0. At nan, relu' is 1 and abs' is 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from twingrad import generic as g
 from twingrad.rules.core import Rule, register
 
 
-def elementwise(name, expr, latex, args, forward, *grads, rational=True, params=(), variadic=False):
+def elementwise(
+    name: str,
+    expr: str,
+    latex: str,
+    args: tuple[str, ...],
+    forward: Callable,
+    *grads: tuple[Callable | float | str, str, str],
+    rational: bool = True,
+    params: tuple[str, ...] = (),
+    variadic: bool = False,
+) -> Rule:
     """Register an elementwise rule; ``grads`` holds (derivative, text, LaTeX) per argument.
 
     A derivative is a function ``f(out, *args, **params)``, a number when it is constant
     (``1`` for both arguments of ``a + b``), or the name of the argument whose value it is
     (``"b"`` for d(a * b)/da).
+
+    >>> from twingrad.rules import RULES
+    >>> cube = elementwise("cube_example", "x ** 3", "x^3", ("x",), lambda x: x**3,
+    ...                    (lambda out, x: 3 * x**2, "3 x^2", "3x^2"))
+    >>> cube.vjp(0, 1.0, 8.0, (2.0,)), RULES.pop("cube_example").formula(0)
+    (12.0, 'd(x ** 3)/dx = 3 x^2')
     """
     constants = tuple(d if isinstance(d, int | float) else None for d, _, _ in grads)
     picks = tuple(args.index(d) if isinstance(d, str) else None for d, _, _ in grads)
