@@ -22,6 +22,7 @@ d(softmax(x, dim))/dx = grad_x = y * (grad_y - sum(grad_y * y, dim))
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -29,8 +30,25 @@ from twingrad import generic as g
 from twingrad.rules.core import Rule, register
 
 
-def reduction(name, expr, latex, forward, vjp, text, tex, rational=True, params=("dim", "keepdim")):
-    """Register a one-argument rule whose backward is a vjp: gradient of x from the output's."""
+def reduction(
+    name: str,
+    expr: str,
+    latex: str,
+    forward: Callable,
+    vjp: Callable,
+    text: str,
+    tex: str,
+    rational: bool = True,
+    params: tuple[str, ...] = ("dim", "keepdim"),
+) -> Rule:
+    """Register a one-argument rule whose backward is a vjp: gradient of x from the output's.
+
+    >>> from twingrad.rules import RULES
+    >>> total = reduction("total_example", "total(x)", "T(x)", np.sum,
+    ...                   lambda grad, out, x: np.full(x.shape, grad), "grad_x = grad_out", "1")
+    >>> total.vjp(0, 2.0, 6.0, (np.ones(3),)).tolist(), RULES.pop("total_example").name
+    ([2.0, 2.0, 2.0], 'total_example')
+    """
     return register(
         Rule(
             name=name,
@@ -167,6 +185,9 @@ def arg_extreme(x: np.ndarray, dim: int, largest: bool) -> np.ndarray:
 
     A nan counts as larger and smaller than any number, as in PyTorch; numpy's argmax
     and argmin already return the first nan.
+
+    >>> arg_extreme(np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 2.0]]), 1, largest=True).tolist()
+    [[1], [0]]
     """
     if x.ndim == 0:
         return np.zeros((), dtype=np.int64)
