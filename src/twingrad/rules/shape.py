@@ -7,14 +7,37 @@ helpers so they run on numpy arrays and, for ``create_graph=True``, on Tensors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from twingrad import generic as g
 from twingrad.rules.core import Rule, register
 
+if TYPE_CHECKING:
+    from types import EllipsisType
 
-def structural(name, expr, latex, args, forward, *vjps, rational=True, params=(), variadic=False):
-    """Register a rule whose backward is a vjp per argument: (vjp, text, LaTeX)."""
+
+def structural(
+    name: str,
+    expr: str,
+    latex: str,
+    args: tuple[str, ...],
+    forward: Callable,
+    *vjps: tuple[Callable | None, str, str],
+    rational: bool = True,
+    params: tuple[str, ...] = (),
+    variadic: bool = False,
+) -> Rule:
+    """Register a rule whose backward is a vjp per argument: (vjp, text, LaTeX).
+
+    >>> from twingrad.rules import RULES
+    >>> flip = structural("flip_example", "flip(x)", "x^R", ("x",), lambda x: x[::-1],
+    ...                   (lambda grad, out, x: grad[::-1], "grad_x = flip(grad_out)", "R"))
+    >>> flip.vjp(0, np.arange(3), None, (None,)).tolist(), RULES.pop("flip_example").name
+    ([2, 1, 0], 'flip_example')
+    """
     return register(
         Rule(
             name=name,
@@ -194,9 +217,16 @@ REPEAT = structural(
 )  # fmt: skip
 
 
-def pad_regions(shape: tuple, pad: tuple):
+def pad_regions(
+    shape: tuple[int, ...], pad: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[slice | EllipsisType, ...], tuple[slice | EllipsisType, ...]]:
     """For a constant pad: the output shape, the output region that holds the input,
-    and the input region that is kept (negative pads crop), as numpy keys."""
+    and the input region that is kept (negative pads crop), as numpy keys.
+
+    >>> shape, out_key, in_key = pad_regions((2, 3), (1, -1))  # last dim: 1 before, crop 1
+    >>> shape, out_key[1], in_key[1]
+    ((2, 3), slice(1, 3, None), slice(0, 2, None))
+    """
     out_shape, out_key, in_key = list(shape), [], []
     k = len(pad) // 2
     for d in range(len(shape)):
