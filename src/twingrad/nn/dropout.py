@@ -46,9 +46,15 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 class Dropout(Module):
-    """Zeroes elements with probability ``p`` while training (see `dropout`)."""
+    """Zeroes elements with probability ``p`` while training (see `dropout`).
 
-    def __init__(self, p: float = 0.5, inplace: bool = False):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Dropout(p=0.5).eval()(twingrad.ones(3))
+    tensor([1., 1., 1.])
+    """
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
