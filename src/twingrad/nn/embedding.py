@@ -16,6 +16,8 @@ twingrad.Size([2, 2, 3])
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from twingrad.graph import no_grad
@@ -26,6 +28,9 @@ from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
 from twingrad.tensor.creation import empty
 from twingrad.tensor.tensor import Tensor
+
+if TYPE_CHECKING:
+    from twingrad.tensor import devices
 
 EMBEDDING = RULES["embedding"]
 
@@ -125,7 +130,14 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 class Embedding(Module):
     """A table of ``num_embeddings`` vectors of size ``embedding_dim``, initialised N(0, 1)
-    (the padding_idx row zeros)."""
+    (the padding_idx row zeros).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> emb = nn.Embedding(10, 3, padding_idx=0)
+    >>> emb(twingrad.tensor([[0, 2], [4, 9]])).shape
+    twingrad.Size([2, 2, 3])
+    """
 
     def __init__(
         self,
@@ -138,9 +150,9 @@ class Embedding(Module):
         sparse: bool = False,
         _weight: Tensor | None = None,
         _freeze: bool = False,
-        device=None,
-        dtype=None,
-    ):
+        device: str | devices.device | None = None,
+        dtype: dtypes.dtype | None = None,
+    ) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = _padding_index(padding_idx, num_embeddings)
@@ -161,6 +173,7 @@ class Embedding(Module):
             self.weight = Parameter(_weight, requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:
+        """Redraw the table from N(0, 1), the padding_idx row zeros."""
         init.normal_(self.weight)
         if self.padding_idx is not None:
             with no_grad():
@@ -188,7 +201,13 @@ class Embedding(Module):
         scale_grad_by_freq: bool = False,
         sparse: bool = False,
     ) -> Embedding:
-        """An Embedding holding ``embeddings`` (2-D), frozen unless ``freeze=False``."""
+        """An Embedding holding ``embeddings`` (2-D), frozen unless ``freeze=False``.
+
+        >>> import twingrad
+        >>> emb = Embedding.from_pretrained(twingrad.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> emb(twingrad.tensor([1])), emb.weight.requires_grad
+        (tensor([[3., 4.]]), False)
+        """
         if embeddings.ndim != 2:
             raise ValueError("Embeddings parameter is expected to be 2-dimensional")
         rows, cols = embeddings.shape
