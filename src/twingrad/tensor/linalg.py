@@ -8,18 +8,25 @@ twingrad.Size([4, 3])
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from twingrad.rules import RULES
 from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from twingrad.tensor.tensor import Tensor
+
 MATMUL = RULES["matmul"]
 
 
-def _shape_text(shape) -> str:
+def _shape_text(shape: tuple[int, ...]) -> str:
     return "x".join(str(s) for s in shape) if shape else "scalar"
 
 
-def matmul(input, other):
+def matmul(input: Tensor, other: Tensor) -> Tensor:
     """``input @ other``: dot, matrix-vector, matrix and batched products.
 
     >>> import twingrad
@@ -55,8 +62,13 @@ def matmul(input, other):
     return apply(MATMUL, input, other)
 
 
-def mm(input, mat2):
-    """A matrix product of two 2-D tensors."""
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """A matrix product of two 2-D tensors.
+
+    >>> import twingrad
+    >>> twingrad.mm(twingrad.ones(2, 3), twingrad.ones(3, 4)).shape
+    twingrad.Size([2, 4])
+    """
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(
             f"mm: both arguments must be 2-D matrices, got {input.ndim}D and {mat2.ndim}D"
@@ -64,8 +76,13 @@ def mm(input, mat2):
     return matmul(input, mat2)
 
 
-def bmm(input, mat2):
-    """A batch of matrix products: (b, n, k) @ (b, k, m) -> (b, n, m)."""
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """A batch of matrix products: (b, n, k) @ (b, k, m) -> (b, n, m).
+
+    >>> import twingrad
+    >>> twingrad.bmm(twingrad.ones(5, 2, 3), twingrad.ones(5, 3, 4)).shape
+    twingrad.Size([5, 2, 4])
+    """
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"bmm: both arguments must be 3-D, got {input.ndim}D and {mat2.ndim}D")
     if input.shape[0] != mat2.shape[0]:
@@ -81,15 +98,15 @@ class LinalgOps:
 
     __slots__ = ()
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: Tensor) -> Tensor:
         return matmul(self, other)
 
-    def __rmatmul__(self, other):
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
         from twingrad.tensor.creation import tensor
 
         return matmul(tensor(other, dtype=self.dtype), self)
 
-    def matmul(self, other):
+    def matmul(self, other: Tensor) -> Tensor:
         """`twingrad.matmul` as a method (the ``@`` operator).
 
         >>> import twingrad
@@ -98,7 +115,7 @@ class LinalgOps:
         """
         return matmul(self, other)
 
-    def mm(self, mat2):
+    def mm(self, mat2: Tensor) -> Tensor:
         """`twingrad.mm` as a method: the product of two matrices.
 
         >>> import twingrad
@@ -108,7 +125,7 @@ class LinalgOps:
         """
         return mm(self, mat2)
 
-    def bmm(self, mat2):
+    def bmm(self, mat2: Tensor) -> Tensor:
         """`twingrad.bmm` as a method: the products of two batches of matrices.
 
         >>> import twingrad
