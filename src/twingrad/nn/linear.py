@@ -13,6 +13,7 @@ twingrad.Size([4, 2])
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 from twingrad.nn import init
 from twingrad.nn.module import Module, Parameter
@@ -21,6 +22,9 @@ from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
 from twingrad.tensor.creation import empty
 from twingrad.tensor.tensor import Tensor
+
+if TYPE_CHECKING:
+    from twingrad.tensor import devices
 
 LINEAR = RULES["linear"]
 
@@ -80,9 +84,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 class Identity(Module):
-    """Returns its input unchanged (a placeholder that keeps a model's structure)."""
+    """Returns its input unchanged (a placeholder that keeps a model's structure).
 
-    def __init__(self, *args, **kwargs):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Identity(54, unused="ignored")(twingrad.tensor([1.0]))
+    tensor([1.])
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
     def forward(self, input: Tensor) -> Tensor:
@@ -94,11 +104,21 @@ class Linear(Module):
 
     Initialised as PyTorch does: W and b uniform in +-1/sqrt(in_features) (kaiming_uniform_
     with a=sqrt(5) for W).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Linear(3, 2)(twingrad.ones(4, 3)).shape
+    twingrad.Size([4, 2])
     """
 
     def __init__(
-        self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None
-    ):
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: str | devices.device | None = None,
+        dtype: dtypes.dtype | None = None,
+    ) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -111,6 +131,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Redraw W and b uniform in +-1/sqrt(in_features), as at construction."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in = self.in_features
@@ -128,9 +149,15 @@ class Linear(Module):
 
 
 class Flatten(Module):
-    """Flattens dims ``start_dim`` to ``end_dim`` into one (by default all but the batch)."""
+    """Flattens dims ``start_dim`` to ``end_dim`` into one (by default all but the batch).
 
-    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Flatten()(twingrad.ones(2, 3, 4)).shape
+    twingrad.Size([2, 12])
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
@@ -142,9 +169,15 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Splits dim ``dim`` into ``unflattened_size``: the inverse of Flatten."""
+    """Splits dim ``dim`` into ``unflattened_size``: the inverse of Flatten.
 
-    def __init__(self, dim: int, unflattened_size: tuple[int, ...]):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.Unflatten(1, (3, 4))(twingrad.ones(2, 12)).shape
+    twingrad.Size([2, 3, 4])
+    """
+
+    def __init__(self, dim: int, unflattened_size: tuple[int, ...]) -> None:
         super().__init__()
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
