@@ -34,6 +34,7 @@ tensor([ 3., 12.])
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,7 @@ class FunctionCtx:
     """What ``forward`` hands to ``backward``: saved tensors and any attribute set on it
     (``ctx.constant = c``), and which inputs need a gradient."""
 
-    def __init__(self, function: type, needs_input_grad: tuple):
+    def __init__(self, function: type, needs_input_grad: tuple[bool, ...]) -> None:
         self.needs_input_grad = needs_input_grad
         self._function = function
         self._saved = ()
@@ -61,8 +62,15 @@ class FunctionCtx:
     def __repr__(self) -> str:
         return f"<ctx of {self._function.__name__}>"
 
-    def save_for_backward(self, *tensors) -> None:
-        """Keep ``tensors`` (or None) for ``backward``; it reads them as ``saved_tensors``."""
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
+        """Keep ``tensors`` (or None) for ``backward``; it reads them as ``saved_tensors``.
+
+        >>> import twingrad
+        >>> ctx = FunctionCtx(Function, (True,))
+        >>> ctx.save_for_backward(twingrad.ones(2), None)
+        >>> ctx.saved_tensors
+        (tensor([1., 1.]), None)
+        """
         for t in tensors:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
@@ -72,8 +80,16 @@ class FunctionCtx:
         self._saved = tuple((t, None if t is None else t._version[0]) for t in tensors)
 
     @property
-    def saved_tensors(self) -> tuple:
-        """The tensors given to ``save_for_backward``, refused if they changed since."""
+    def saved_tensors(self) -> tuple[Tensor | None, ...]:
+        """The tensors given to ``save_for_backward``, refused if they changed since.
+
+        >>> import twingrad
+        >>> ctx = FunctionCtx(Function, (True,)); x = twingrad.zeros(2)
+        >>> ctx.save_for_backward(x); _ = x.add_(1); ctx.saved_tensors  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        RuntimeError: one of the tensors needed for gradient computation has been modified ...
+        """
         output = self._output() if self._output is not None else None
         if output is not None and output._freed:
             raise RuntimeError(
@@ -93,18 +109,35 @@ class FunctionCtx:
                 )
         return tuple(t for t, _ in self._saved)
 
-    def mark_non_differentiable(self, *tensors) -> None:
-        """Declare outputs that get no gradient (indices, masks)."""
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        """Declare outputs that get no gradient (indices, masks).
+
+        >>> import twingrad
+        >>> class Mask(Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         m = (x > 0).float(); ctx.mark_non_differentiable(m); return m
+        >>> Mask.apply(twingrad.tensor([-1.0, 2.0], requires_grad=True))
+        tensor([0., 1.])
+        """
         self._non_differentiable = tensors
 
     def set_materialize_grads(self, value: bool) -> None:
         """Accepted for PyTorch's sake: twingrad's Function has one output, so ``backward``
-        is only called with a real gradient tensor, never a missing one."""
+        is only called with a real gradient tensor, never a missing one.
 
-    def mark_dirty(self, *tensors) -> None:
+        >>> FunctionCtx(Function, ()).set_materialize_grads(False)
+        """
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
         """Refused: twingrad's ``Function`` cannot change its inputs in place.
 
         A forward that would call it returns a new tensor instead.
+
+        >>> FunctionCtx(Function, ()).mark_dirty()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        RuntimeError: Function.forward changes an input in place (mark_dirty), ...
         """
         raise RuntimeError(
             f"{self._function.__name__}.forward changes an input in place (mark_dirty), which "
@@ -117,14 +150,14 @@ class Function:
     then call ``YourFunction.apply(*args)``. PyTorch's other form, ``forward(*args)`` with
     ``setup_context(ctx, inputs, output)``, works too."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise RuntimeError(
             f"{type(self).__name__} is an autograd.Function: call {type(self).__name__}"
             ".apply(...) rather than making an instance"
         )
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Tensor:
         """Override: compute the output from the inputs (a subclass without it is refused).
 
         >>> import twingrad
@@ -144,11 +177,22 @@ class Function:
         )
 
     @staticmethod
-    def setup_context(ctx, inputs: tuple, output) -> None:
-        """Fill ``ctx`` from the inputs and output, for a ``forward`` without ``ctx``."""
+    def setup_context(ctx: FunctionCtx, inputs: tuple[Any, ...], output: Tensor) -> None:
+        """Fill ``ctx`` from the inputs and output, for a ``forward`` without ``ctx``.
+
+        >>> import twingrad
+        >>> class Cube(Function):
+        ...     forward = staticmethod(lambda x: x**3)
+        ...     setup_context = staticmethod(lambda ctx, xs, out: ctx.save_for_backward(*xs))
+        ...     backward = staticmethod(lambda ctx, g: 3 * ctx.saved_tensors[0] ** 2 * g)
+        >>> x = twingrad.tensor(2.0, requires_grad=True); Cube.apply(x).backward(); x.grad
+        tensor(12.)
+        """
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(
+        ctx: FunctionCtx, *grad_outputs: Tensor
+    ) -> Tensor | tuple[Tensor | None, ...] | None:
         """Override: the gradient of each input from the output's gradient ``grad_outputs``.
 
         >>> import twingrad
@@ -172,8 +216,16 @@ class Function:
         )
 
     @classmethod
-    def apply(cls, *args, **kwargs):
-        """Run ``forward`` and, if an input tensor requires grad, record its node."""
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """Run ``forward`` and, if an input tensor requires grad, record its node.
+
+        >>> import twingrad
+        >>> class Neg(Function):
+        ...     forward = staticmethod(lambda ctx, x: -x)
+        ...     backward = staticmethod(lambda ctx, g: -g)
+        >>> Neg.apply(twingrad.tensor([1.0], requires_grad=True))
+        tensor([-1.], grad_fn=<NegBackward>)
+        """
         needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         ctx = FunctionCtx(cls, needs)
         separate = cls.setup_context is not Function.setup_context
