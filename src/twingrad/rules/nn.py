@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -37,6 +39,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 from twingrad import generic as g
 from twingrad.rules.elementwise import elementwise
 from twingrad.rules.shape import structural
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
 
 # -- activations (elementwise) -------------------------------------------------------------
 
@@ -170,7 +175,14 @@ LINEAR = structural(
 # -- windows: im2col and col2im ----------------------------------------------------------------
 
 
-def windows(x, kernel_size, stride, padding, dilation, value=0):
+def windows(
+    x: np.ndarray,
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[tuple[int, int], ...],
+    dilation: tuple[int, ...],
+    value: float = 0,
+) -> np.ndarray:
     """Every window of ``x`` (N, C, *size) as a read-only view (N, C, *out, *kernel_size).
 
     ``padding`` holds (before, after) per spatial axis, filled with ``value``.
@@ -202,9 +214,26 @@ def _window_slices(kernel_size, stride, dilation, out):
         yield i, k, (slice(None), slice(None), *at)
 
 
-def scatter_windows(part, shape, dtype, size, kernel_size, stride, padding, dilation):
+def scatter_windows(
+    part: Callable[[int, tuple[int, ...]], np.ndarray],
+    shape: tuple[int, ...],
+    dtype: DTypeLike,
+    size: tuple[int, ...],
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[tuple[int, int], ...],
+    dilation: tuple[int, ...],
+) -> np.ndarray:
     """Zeros of the input's shape with, for each kernel position i, ``part(i, k)`` (shaped
-    (N, C, *out)) added where that position of every window lies: col2im."""
+    (N, C, *out)) added where that position of every window lies: col2im.
+
+    ``shape`` is the windows' (N, C, *out, *kernel_size); ``size`` the input's spatial size.
+    Adding ones counts how many windows cover each input element:
+
+    >>> ones = lambda i, k: np.ones((1, 1, 3))
+    >>> scatter_windows(ones, (1, 1, 3, 2), np.float64, (4,), (2,), (1,), ((0, 0),), (1,))[0, 0]
+    array([1., 2., 2., 1.])
+    """
     nd = len(kernel_size)
     out = shape[2 : 2 + nd]
     padded = tuple(s + lo + hi for s, (lo, hi) in zip(size, padding))
@@ -334,7 +363,14 @@ CONVOLUTION = structural(
 
 
 @functools.lru_cache(maxsize=256)
-def pool_geometry(size, kernel_size, stride, padding, dilation, ceil_mode):
+def pool_geometry(
+    size: tuple[int, ...],
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    ceil_mode: bool,
+) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
     """Output size and (before, after) padding per axis, as PyTorch's pooling computes them.
 
     The padding after the input is what the last window needs: less than ``padding`` when
@@ -386,9 +422,20 @@ def _first_inside(kernel_size, stride, pads, dilation, out):
     return first
 
 
-def max_pool_argmax(x, kernel_size, stride, padding, dilation, ceil_mode):
+def max_pool_argmax(
+    x: np.ndarray,
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    ceil_mode: bool,
+) -> np.ndarray:
     """For each window, where its maximum is: an index into the flattened window. Ties go
-    to the first maximum and a nan counts as the maximum (the last nan), as in PyTorch."""
+    to the first maximum and a nan counts as the maximum (the last nan), as in PyTorch.
+
+    >>> max_pool_argmax(np.array([[[1.0, 3.0, 2.0, 2.0]]]), (2,), (2,), (0,), (1,), False)
+    array([[[1, 0]]])
+    """
     win, pads = _pool_windows(
         x, kernel_size, stride, padding, dilation, ceil_mode, _lowest(x.dtype)
     )
