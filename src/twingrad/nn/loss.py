@@ -31,7 +31,7 @@ NLL_LOSS, BINARY_CROSS_ENTROPY = RULES["nll_loss"], RULES["binary_cross_entropy"
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _reduction(size_average, reduce, reduction: str) -> str:
+def _reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
     """``reduction``, or the one PyTorch's deprecated size_average/reduce flags ask for."""
     if size_average is not None or reduce is not None:
         warnings.warn(
@@ -69,7 +69,11 @@ def _warn_broadcast(input: Tensor, target: Tensor) -> None:
 
 
 def mse_loss(
-    input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """The mean (or sum) of squared differences.
 
@@ -84,7 +88,11 @@ def mse_loss(
 
 
 def l1_loss(
-    input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean"
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """The mean (or sum) of absolute differences.
 
@@ -171,9 +179,9 @@ def nll_loss(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
-    size_average=None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
-    reduce=None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """The negative log-likelihood of class indices, given log-probabilities (N, C, ...).
@@ -193,9 +201,9 @@ def cross_entropy(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
-    size_average=None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
-    reduce=None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
@@ -238,8 +246,8 @@ def binary_cross_entropy(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
-    size_average=None,
-    reduce=None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p; each log is clamped at -100
@@ -266,8 +274,8 @@ def binary_cross_entropy_with_logits(
     input: Tensor,
     target: Tensor,
     weight: Tensor | None = None,
-    size_average=None,
-    reduce=None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
@@ -293,20 +301,34 @@ def binary_cross_entropy_with_logits(
 
 
 class _Loss(Module):
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
+    def __init__(
+        self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+    ) -> None:
         super().__init__()
         self.reduction = _reduction(size_average, reduce, reduction)
 
 
 class MSELoss(_Loss):
-    """Mean squared error (see `mse_loss`)."""
+    """Mean squared error (see `mse_loss`).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.MSELoss()(twingrad.tensor([1.0, 2.0]), twingrad.tensor([0.0, 0.0]))
+    tensor(2.5000)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
-    """Mean absolute error (see `l1_loss`)."""
+    """Mean absolute error (see `l1_loss`).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.L1Loss()(twingrad.tensor([1.0, -2.0]), twingrad.tensor([0.0, 0.0]))
+    tensor(1.5000)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return l1_loss(input, target, reduction=self.reduction)
@@ -314,23 +336,33 @@ class L1Loss(_Loss):
 
 class _WeightedLoss(_Loss):
     def __init__(
-        self, weight: Tensor | None = None, size_average=None, reduce=None, reduction: str = "mean"
-    ):
+        self,
+        weight: Tensor | None = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood of class indices given log-probabilities (see `nll_loss`)."""
+    """Negative log-likelihood of class indices given log-probabilities (see `nll_loss`).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.NLLLoss()(twingrad.tensor([[-0.5, -1.0]]), twingrad.tensor([1])).item()
+    1.0
+    """
 
     def __init__(
         self,
         weight: Tensor | None = None,
-        size_average=None,
+        size_average: bool | None = None,
         ignore_index: int = -100,
-        reduce=None,
+        reduce: bool | None = None,
         reduction: str = "mean",
-    ):
+    ) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
@@ -342,17 +374,23 @@ class NLLLoss(_WeightedLoss):
 
 class CrossEntropyLoss(_WeightedLoss):
     """Cross-entropy of logits against class indices or probabilities (see
-    `cross_entropy`)."""
+    `cross_entropy`).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> round(nn.CrossEntropyLoss()(twingrad.tensor([[0.0, 0.0]]), twingrad.tensor([1])).item(), 4)
+    0.6931
+    """
 
     def __init__(
         self,
         weight: Tensor | None = None,
-        size_average=None,
+        size_average: bool | None = None,
         ignore_index: int = -100,
-        reduce=None,
+        reduce: bool | None = None,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
@@ -368,7 +406,13 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross-entropy of probabilities (see `binary_cross_entropy`)."""
+    """Binary cross-entropy of probabilities (see `binary_cross_entropy`).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> round(nn.BCELoss()(twingrad.tensor([0.5]), twingrad.tensor([1.0])).item(), 4)
+    0.6931
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
@@ -376,16 +420,22 @@ class BCELoss(_WeightedLoss):
 
 class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy of logits, stable for any logit (see
-    `binary_cross_entropy_with_logits`)."""
+    `binary_cross_entropy_with_logits`).
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> round(nn.BCEWithLogitsLoss()(twingrad.tensor([0.0]), twingrad.tensor([1.0])).item(), 4)
+    0.6931
+    """
 
     def __init__(
         self,
         weight: Tensor | None = None,
-        size_average=None,
-        reduce=None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
         pos_weight: Tensor | None = None,
-    ):
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
