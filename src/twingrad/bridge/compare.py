@@ -17,13 +17,22 @@ agree within a bound in ulps stated per op (see `twingrad.bridge.replay`).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twingrad.bridge.replay import REPLAYS
 from twingrad.bridge.scalarize import scalarize
 from twingrad.graph import reachable, topological_order
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, DTypeLike
+
+    from twingrad.nn.module import Module
+    from twingrad.scalar import Value
+    from twingrad.tensor.tensor import Tensor
 
 
 @dataclass
@@ -74,7 +83,13 @@ class Report:
 
     @property
     def agree(self) -> bool:
-        """Equal (exact mode) or within the ulps bound (float)."""
+        """Equal (exact mode) or within the ulps bound (float).
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([0.5, 2.0], dtype=twingrad.float64, requires_grad=True)
+        >>> compare((x * 3).sum()).agree
+        True
+        """
         return self.all_equal if self.exact else self.max_ulps <= self.ulps_bound
 
     def worst(self) -> LeafReport:
@@ -129,8 +144,14 @@ class Report:
         )
 
 
-def ulps_bound(output) -> float:
-    """The default float64 bound for a graph: the sum of its ops' own bounds."""
+def ulps_bound(output: Tensor) -> float:
+    """The default float64 bound for a graph: the sum of its ops' own bounds.
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([0.5, 2.0], dtype=twingrad.float64, requires_grad=True)
+    >>> ulps_bound((x * 3).exp().sum())
+    11.0
+    """
     total = 0.0
     for node in topological_order(output):
         if node._op is not None and node._op.name in REPLAYS:
@@ -138,7 +159,9 @@ def ulps_bound(output) -> float:
     return max(total, 1.0)
 
 
-def error_scales(outputs: np.ndarray, seeds: list) -> tuple[dict, dict]:
+def error_scales(
+    outputs: np.ndarray, seeds: list[float]
+) -> tuple[dict[Value, float], dict[Value, float]]:
     """Condition-aware magnitudes for the forward values and the gradients of a Value graph.
 
     Rounding errors propagate like first-order perturbations, so the error a float engine
@@ -148,6 +171,12 @@ def error_scales(outputs: np.ndarray, seeds: list) -> tuple[dict, dict]:
     the local derivative itself, ``|upstream| * |d_i| * k``, where ``k`` is the relative
     error scale of the values ``d_i`` is computed from (``S(v) / |v|``, capped at 2**20).
     These are the units in which `compare` counts ulps.
+
+    >>> from twingrad import Value
+    >>> a = Value(2.0); b = a * 3  # S(b) = |6| + |3| S(a) + |2| S(3)
+    >>> forward, backward = error_scales(np.array([b], dtype=object), [1.0])
+    >>> forward[b], backward[a]
+    (18.0, 3.0)
     """
     order = topological_order_of(outputs)
     forward: dict = {}
@@ -211,8 +240,12 @@ def _local_derivatives(node):
             yield p, (d if d == d else 0.0)
 
 
-def ulp_distance(a: np.ndarray, b: np.ndarray, scale: np.ndarray, dtype) -> np.ndarray:
-    """|a - b| in units in the last place of ``dtype`` at each element's error ``scale``."""
+def ulp_distance(a: np.ndarray, b: np.ndarray, scale: np.ndarray, dtype: DTypeLike) -> np.ndarray:
+    """|a - b| in units in the last place of ``dtype`` at each element's error ``scale``.
+
+    >>> ulp_distance(np.array([1.0]), np.array([1.0 + 2**-51]), np.array([0.0]), np.float64)
+    array([2.])
+    """
     a = a.astype(np.float64)
     b = b.astype(np.float64)
     both_nan = np.isnan(a) & np.isnan(b)
@@ -226,14 +259,26 @@ def ulp_distance(a: np.ndarray, b: np.ndarray, scale: np.ndarray, dtype) -> np.n
     return np.where(np.isnan(d), np.inf, d)
 
 
-def compare(output, exact: bool | None = None, gradient=None, names=None, model=None,
-            ulps: float | None = None) -> Report:  # fmt: skip
+def compare(
+    output: Tensor,
+    exact: bool | None = None,
+    gradient: ArrayLike | None = None,
+    names: Mapping[Tensor, str] | Mapping[str, Tensor] | None = None,
+    model: Module | None = None,
+    ulps: float | None = None,
+) -> Report:
     """Run backward in both engines from ``output`` and compare every leaf's gradient.
 
     ``exact`` defaults to whether the graph holds Fractions; asking for exact on float
     data is an error (there is nothing exact to compare). ``names`` (a mapping of tensors
     to names, or of names to tensors) or ``model`` (anything with ``named_parameters()``)
     labels the rows. Neither engine's ``.grad`` is touched.
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([0.5, 2.0], dtype=twingrad.float64, requires_grad=True)
+    >>> report = compare((x * x).sum(), names={"x": x})
+    >>> [row.name for row in report.rows], report.agree
+    (['output', 'x'], True)
     """
     from twingrad.tensor.functional import grad as tensor_grad
     from twingrad.tensor.tensor import Tensor
@@ -341,7 +386,13 @@ def _same(a, b) -> bool:
     return isinstance(a, float) and a != a and isinstance(b, float) and b != b  # nan == nan
 
 
-def check(fn, *inputs, exact: bool | None = None, ulps: float | None = None, names=None):
+def check(
+    fn: Callable[..., Tensor],
+    *inputs: ArrayLike | Tensor,
+    exact: bool | None = None,
+    ulps: float | None = None,
+    names: Mapping[Tensor, str] | Mapping[str, Tensor] | None = None,
+) -> Report:
     """Build the graph ``fn(*tensors)``, compare the engines, raise if they disagree.
 
     Inputs are numpy arrays, nested lists or tensors; float inputs become leaves that
