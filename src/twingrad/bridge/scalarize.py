@@ -14,13 +14,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twingrad.bridge.replay import REPLAYS, as_array, vsum
 from twingrad.graph import reachable, topological_order
 from twingrad.scalar import Value
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from twingrad.tensor.tensor import Tensor
 
 
 class UnsupportedOpError(TypeError):
@@ -53,7 +60,13 @@ class Scalarized:
     a leaf tensor ``t``; ``leaves`` lists the leaf tensors that require grad.
     """
 
-    def __init__(self, outputs: np.ndarray, leaf_arrays: dict, leaves: list, names: dict):
+    def __init__(
+        self,
+        outputs: np.ndarray,
+        leaf_arrays: dict[int, np.ndarray],
+        leaves: list[Tensor],
+        names: dict[int, str],
+    ) -> None:
         self.outputs = outputs
         self._leaf_arrays = leaf_arrays
         self.leaves = leaves
@@ -75,7 +88,7 @@ class Scalarized:
             )
         return self.outputs.reshape(-1)[0]
 
-    def leaf_values(self, t) -> np.ndarray:
+    def leaf_values(self, t: Tensor) -> np.ndarray:
         """The Values standing for the elements of leaf tensor ``t``, in its shape.
 
         >>> import twingrad
@@ -89,15 +102,28 @@ class Scalarized:
 
     @property
     def node_count(self) -> int:
-        """How many Values the scalar graph has (leaves and constants included)."""
+        """How many Values the scalar graph has (leaves and constants included).
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> scalarize((x * x).sum()).node_count  # 2 leaves, 2 products, 1 sum
+        5
+        """
         seen = set()
         for v in self.outputs.reshape(-1):
             seen.update(reachable(v))
         return len(seen)
 
-    def backward(self, gradient=None) -> Value:
+    def backward(self, gradient: ArrayLike | None = None) -> Value:
         """Back-propagate through the Values, seeding each output element with
-        ``gradient`` (ones by default); returns the scalar that was differentiated."""
+        ``gradient`` (ones by default); returns the scalar that was differentiated.
+
+        >>> import twingrad
+        >>> w = twingrad.tensor([1.0, 2.0], requires_grad=True)
+        >>> s = scalarize(w * 3); root = s.backward([1.0, 10.0])
+        >>> root.data, [v.grad for v in s.leaf_values(w)]
+        (63.0, [3.0, 30.0])
+        """
         outs = list(self.outputs.reshape(-1))
         if gradient is None and len(outs) == 1:
             root = outs[0]
@@ -114,12 +140,20 @@ class Scalarized:
         return root
 
 
-def scalarize(output, names: dict | None = None) -> Scalarized:
+def scalarize(
+    output: Tensor, names: Mapping[Tensor, str] | Mapping[str, Tensor] | None = None
+) -> Scalarized:
     """Replay the graph that produced tensor ``output`` through the scalar engine.
 
     ``names`` maps tensors (or their ids) to display names, e.g.
     ``dict(model.named_parameters())`` inverted; unnamed leaves are called x0, x1, ...
     Raises `UnsupportedOpError` naming an op that has no scalar replay.
+
+    >>> import twingrad
+    >>> w = twingrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> s = scalarize((w * w).sum(), names={w: "w"})
+    >>> s.leaf_values(w)[1].label, s.output.data
+    ('w[1]', 5.0)
     """
     from twingrad.tensor.tensor import Tensor
 
