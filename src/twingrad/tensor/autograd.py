@@ -17,15 +17,21 @@ from __future__ import annotations
 
 import dis
 import inspect
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from twingrad import graph
 from twingrad.graph import _grad_mode
 
-Tensor = None
-"""The Tensor class. `twingrad.tensor.tensor` imports this module before it defines the
-class, then sets this name, so that the hot paths below need no import per call."""
+if TYPE_CHECKING:
+    from twingrad.rules.core import Rule
+    from twingrad.tensor.tensor import Tensor
+else:
+    # The Tensor class. `twingrad.tensor.tensor` imports this module before it defines the
+    # class, then sets this name, so that the hot paths below need no import per call.
+    Tensor = None
 
 # Ops whose backward reads no saved tensor, only shapes and parameters. As in PyTorch, a
 # second backward through them works after the first freed the graph, and changing their
@@ -49,18 +55,29 @@ except ImportError:  # older numpy: the public context manager (about 2 µs per 
         state.__enter__()
         return state
 
-    def unquiet(state) -> None:
+    def unquiet(state: Any) -> None:
         state.__exit__(None, None, None)
 
 
-def quiet():
+def quiet() -> Any:
     """Silence numpy's floating-point warnings, as PyTorch gives inf and nan silently;
-    returns the token that `unquiet` takes to restore them."""
+    returns the token that `unquiet` takes to restore them.
+
+    >>> token = quiet(); inf = np.ones(1) / 0; unquiet(token)
+    >>> inf
+    array([inf])
+    """
     return _enter(_QUIET)
 
 
-def apply(rule, *inputs, **params):
-    """Run ``rule`` forward on ``inputs`` (Tensors) and record the node if a grad is needed."""
+def apply(rule: Rule, *inputs: Tensor, **params: Any) -> Tensor:
+    """Run ``rule`` forward on ``inputs`` (Tensors) and record the node if a grad is needed.
+
+    >>> import twingrad
+    >>> from twingrad.rules import RULES
+    >>> apply(RULES["mul"], twingrad.tensor([2.0], requires_grad=True), twingrad.tensor([3.0]))
+    tensor([6.], grad_fn=<MulBackward0>)
+    """
     token = _enter(_QUIET)
     try:
         if len(inputs) == 2:
@@ -90,7 +107,7 @@ def apply(rule, *inputs, **params):
     return out
 
 
-def sum_to_shape(grad, shape: tuple):
+def sum_to_shape(grad: np.ndarray | Tensor, shape: tuple[int, ...]) -> np.ndarray | Tensor:
     """Undo broadcasting: sum ``grad`` over the axes along which an input of ``shape`` was
     broadcast. Works on numpy arrays and on Tensors.
 
@@ -130,11 +147,16 @@ class GradFn:
 
     __slots__ = ("_node",)
 
-    def __init__(self, node):
+    def __init__(self, node: Tensor) -> None:
         self._node = node
 
     def name(self) -> str:
-        """PyTorch's name for this backward (``MulBackward0``, ``SumBackward1``...)."""
+        """PyTorch's name for this backward (``MulBackward0``, ``SumBackward1``...).
+
+        >>> import twingrad
+        >>> (twingrad.ones(2, requires_grad=True) * 2).grad_fn.name()
+        'MulBackward0'
+        """
         node = self._node
         op = node._op.name
         if op in _TORCH_NAMES:
@@ -147,8 +169,13 @@ class GradFn:
         return "".join(part.capitalize() for part in op.split("_")) + "Backward0"
 
     @property
-    def next_functions(self) -> tuple:
-        """The grad_fn of each input (None for inputs without a gradient)."""
+    def next_functions(self) -> tuple[tuple[GradFn | None, int], ...]:
+        """The grad_fn of each input (None for inputs without a gradient).
+
+        >>> import twingrad
+        >>> (twingrad.ones(2, requires_grad=True) * 2).grad_fn.next_functions
+        ((<AccumulateGrad>, 0), (None, 0))
+        """
         out = []
         for p in self._node._prev:
             if p._op is not None:
@@ -160,14 +187,19 @@ class GradFn:
         return tuple(out)
 
     @property
-    def saved(self) -> dict:
-        """What the backward reads: the inputs, the output and the op's parameters."""
+    def saved(self) -> dict[str, Any]:
+        """What the backward reads: the inputs, the output and the op's parameters.
+
+        >>> import twingrad
+        >>> sorted((twingrad.ones(2, requires_grad=True) * 2).grad_fn.saved)
+        ['a', 'b', 'result']
+        """
         saved = {name: p for name, p in zip(self._node._op.args, self._node._prev)}
         saved["result"] = self._node
         saved.update(self._node._params or {})
         return saved
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other._node is self._node
 
     def __hash__(self) -> int:
@@ -181,14 +213,32 @@ class AccumulateGrad(GradFn):
     """The end of a backward path: adds the gradient into a leaf's ``.grad``."""
 
     def name(self) -> str:
+        """Always ``AccumulateGrad``, as PyTorch names it.
+
+        >>> import twingrad
+        >>> AccumulateGrad(twingrad.ones(1, requires_grad=True)).name()
+        'AccumulateGrad'
+        """
         return "AccumulateGrad"
 
     @property
-    def next_functions(self) -> tuple:
+    def next_functions(self) -> tuple[tuple[GradFn | None, int], ...]:
+        """Empty: a leaf is where the backward pass ends.
+
+        >>> import twingrad
+        >>> AccumulateGrad(twingrad.ones(1, requires_grad=True)).next_functions
+        ()
+        """
         return ()
 
     @property
-    def variable(self):
+    def variable(self) -> Tensor:
+        """The leaf tensor whose ``.grad`` this adds to.
+
+        >>> import twingrad
+        >>> AccumulateGrad(twingrad.ones(1, requires_grad=True)).variable
+        tensor([1.], requires_grad=True)
+        """
         return self._node
 
 
@@ -227,12 +277,23 @@ def _freed_error(node) -> RuntimeError:
     )
 
 
-def run_backward(roots, seeds, retain_graph: bool, create_graph: bool, inputs=None):
+def run_backward(
+    roots: Sequence[Tensor],
+    seeds: Sequence[np.ndarray | Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Iterable[Tensor] | None = None,
+) -> dict[Tensor, np.ndarray | Tensor]:
     """Back-propagate ``seeds`` from ``roots``; return {tensor: gradient} for the leaves
     (and the tensors that called ``retain_grad``), or for ``inputs`` when given.
 
     Gradients are numpy arrays, or Tensors with ``create_graph`` (the backward pass then
     records its own graph, so it can be differentiated again).
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([1.0, 2.0], requires_grad=True); y = (x * x).sum()
+    >>> run_backward([y], [np.array(1.0, dtype=np.float32)], False, False)[x]
+    array([2., 4.], dtype=float32)
     """
     order = _backward_order(roots)
     grads = {}
