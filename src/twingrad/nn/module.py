@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ class Parameter(Tensor):
     tensor([1., 1.], requires_grad=True)
     """
 
-    def __init__(self, data: Tensor | None = None, requires_grad: bool = True):
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         if data is None:
             data = Tensor._make(np.empty(0, dtype=dtypes.get_default_dtype().numpy))
         if not isinstance(data, Tensor):
@@ -58,7 +59,7 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
-    def __deepcopy__(self, memo) -> Parameter:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
         if id(self) in memo:
             return memo[id(self)]
         p = Parameter(Tensor._make(self._data.copy()), self.requires_grad)
@@ -67,7 +68,7 @@ class Parameter(Tensor):
         memo[id(self)] = p
         return p
 
-    def __reduce_ex__(self, protocol):
+    def __reduce_ex__(self, protocol: int) -> tuple[Callable[..., Parameter], tuple[Any, ...]]:
         return (_rebuild_parameter, (self._data, self.requires_grad))
 
 
@@ -83,18 +84,29 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
 
 class RemovableHandle:
-    """Returned by the ``register_*_hook`` methods; ``remove()`` takes the hook out again."""
+    """Returned by the ``register_*_hook`` methods; ``remove()`` takes the hook out again.
 
-    def __init__(self, hooks: dict, key: int):
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> layer = nn.ReLU()
+    >>> with layer.register_forward_hook(lambda m, args, out: out * 2):
+    ...     layer(twingrad.tensor([1.0]))
+    tensor([2.])
+    >>> layer(twingrad.tensor([1.0]))
+    tensor([1.])
+    """
+
+    def __init__(self, hooks: dict[int, Callable[..., Any]], key: int) -> None:
         self._hooks, self._key = hooks, key
 
     def remove(self) -> None:
+        """Take the hook out (a second call does nothing)."""
         self._hooks.pop(self._key, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.remove()
 
 
@@ -151,8 +163,8 @@ class Module:
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
 
-    def forward(self, *args, **kwargs):
-        """The computation; every subclass defines it."""
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; every subclass defines it (see the class example)."""
         # the base class has no forward of its own; a TypeError (not PyTorch's
         # NotImplementedError) because the mistake is in the user's class, not in twingrad
         raise TypeError(
@@ -160,7 +172,7 @@ class Module:
             "define forward(self, ...) in the class"
         )
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         for hook in tuple(self._forward_pre_hooks.values()):
             result = hook(self, args)
             if result is not None:
@@ -173,14 +185,30 @@ class Module:
         return out
 
     def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:
-        """Call ``hook(module, args)`` before each forward; a non-None result replaces args."""
+        """Call ``hook(module, args)`` before each forward; a non-None result replaces args.
+
+        >>> import twingrad
+        >>> from twingrad import nn
+        >>> layer = nn.ReLU()
+        >>> _ = layer.register_forward_pre_hook(lambda m, args: -args[0])
+        >>> layer(twingrad.tensor([-1.0, 2.0]))
+        tensor([1., 0.])
+        """
         key = next(_hook_ids)
         self._forward_pre_hooks[key] = hook
         return RemovableHandle(self._forward_pre_hooks, key)
 
     def register_forward_hook(self, hook: Callable) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after each forward; a non-None result
-        replaces the output."""
+        replaces the output.
+
+        >>> import twingrad
+        >>> from twingrad import nn
+        >>> layer = nn.ReLU()
+        >>> _ = layer.register_forward_hook(lambda m, args, out: out + 1)
+        >>> layer(twingrad.tensor([-1.0]))
+        tensor([1.])
+        """
         key = next(_hook_ids)
         self._forward_hooks[key] = hook
         return RemovableHandle(self._forward_hooks, key)
@@ -194,7 +222,7 @@ class Module:
                 "super().__init__() first in your module's __init__"
             )
 
-    def __setattr__(self, name: str, value) -> None:
+    def __setattr__(self, name: str, value: Any) -> None:
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             self._check_ready("parameters")
@@ -235,7 +263,7 @@ class Module:
             registry.pop(name, None)
         self._non_persistent_buffers.discard(name)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         # only called when normal lookup fails: the registered names live in the dicts
         d = self.__dict__
         for registry in ("_parameters", "_buffers", "_modules"):
@@ -251,7 +279,7 @@ class Module:
                 return
         object.__delattr__(self, name)
 
-    def __dir__(self):
+    def __dir__(self) -> list[str]:
         return sorted(
             set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules)
         )
@@ -264,7 +292,15 @@ class Module:
             raise KeyError(f"{kind} name can't contain \".\" and can't be empty, got {name!r}")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Add a parameter (or None: a declared but absent parameter, like a missing bias)."""
+        """Add a parameter (or None: a declared but absent parameter, like a missing bias).
+
+        >>> import twingrad
+        >>> from twingrad import nn
+        >>> m = nn.Module()
+        >>> m.register_parameter("scale", nn.Parameter(twingrad.ones(2)))
+        >>> [name for name, _ in m.named_parameters()]
+        ['scale']
+        """
         self._check_ready("parameters")
         self._check_name(name, "parameter")
         if param is not None and not isinstance(param, Parameter):
@@ -276,7 +312,15 @@ class Module:
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
-        """Add state that is not trained; ``persistent`` buffers are in the state_dict."""
+        """Add state that is not trained; ``persistent`` buffers are in the state_dict.
+
+        >>> import twingrad
+        >>> from twingrad import nn
+        >>> m = nn.Module()
+        >>> m.register_buffer("count", twingrad.zeros(1))
+        >>> list(m.state_dict()), list(m.parameters())
+        (['count'], [])
+        """
         self._check_ready("buffers")
         self._check_name(name, "buffer")
         if tensor is not None and not isinstance(tensor, Tensor):
@@ -290,7 +334,16 @@ class Module:
             self._non_persistent_buffers.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Add a child module under ``name``."""
+        """Add a child module under ``name``.
+
+        >>> from twingrad import nn
+        >>> m = nn.Module()
+        >>> m.add_module("act", nn.ReLU())
+        >>> m
+        Module(
+          (act): ReLU()
+        )
+        """
         self._check_ready("child modules")
         self._check_name(name, "module")
         if module is not None and not isinstance(module, Module):
@@ -301,7 +354,13 @@ class Module:
     register_module = add_module
 
     def get_submodule(self, target: str) -> Module:
-        """The submodule at a dotted path such as ``"encoder.0"`` (``""`` is self)."""
+        """The submodule at a dotted path such as ``"encoder.0"`` (``""`` is self).
+
+        >>> from twingrad import nn
+        >>> model = nn.Sequential(nn.Sequential(nn.Linear(2, 2), nn.ReLU()))
+        >>> model.get_submodule("0.1")
+        ReLU()
+        """
         module = self
         for part in target.split(".") if target else ():
             if part not in module._modules:
@@ -314,7 +373,13 @@ class Module:
     def named_modules(
         self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
-        """This module and all below it, each once, with its dotted name."""
+        """This module and all below it, each once, with its dotted name.
+
+        >>> from twingrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+        >>> [name for name, _ in model.named_modules()]
+        ['', '0', '1']
+        """
         if memo is None:
             memo = set()
         if remove_duplicate:
@@ -329,10 +394,22 @@ class Module:
             yield from module.named_modules(memo, sub, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
+        """This module and every module below it, each once.
+
+        >>> from twingrad import nn
+        >>> len(list(nn.Sequential(nn.ReLU(), nn.Tanh()).modules()))
+        3
+        """
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct submodules with their names, each once.
+
+        >>> from twingrad import nn
+        >>> [name for name, _ in nn.Sequential(nn.ReLU(), nn.Tanh()).named_children()]
+        ['0', '1']
+        """
         seen = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -340,6 +417,12 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """The direct submodules, each once.
+
+        >>> from twingrad import nn
+        >>> list(nn.Sequential(nn.ReLU(), nn.Tanh()).children())
+        [ReLU(), Tanh()]
+        """
         for _, module in self.named_children():
             yield module
 
@@ -358,27 +441,55 @@ class Module:
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
-        """Every parameter with its dotted name (a shared parameter once)."""
+        """Every parameter with its dotted name (a shared parameter once).
+
+        >>> from twingrad import nn
+        >>> [name for name, _ in nn.Sequential(nn.Linear(2, 2)).named_parameters()]
+        ['0.weight', '0.bias']
+        """
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Every parameter, for an optimizer: ``optim.SGD(model.parameters(), lr=0.1)``."""
+        """Every parameter, for an optimizer: ``optim.SGD(model.parameters(), lr=0.1)``.
+
+        >>> from twingrad import nn
+        >>> [tuple(p.shape) for p in nn.Linear(3, 2).parameters()]
+        [(2, 3), (2,)]
+        """
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
     def named_buffers(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer with its dotted name (a shared buffer once).
+
+        >>> from twingrad import nn
+        >>> [name for name, _ in nn.Sequential(nn.BatchNorm1d(2)).named_buffers()]
+        ['0.running_mean', '0.running_var', '0.num_batches_tracked']
+        """
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer (state that is not trained, such as running statistics).
+
+        >>> from twingrad import nn
+        >>> [tuple(b.shape) for b in nn.BatchNorm1d(3).buffers()]
+        [(3,), (3,), ()]
+        """
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     # -- modes and bulk changes -----------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode (Dropout drops, BatchNorm uses batch statistics) here and below."""
+        """Set training mode (Dropout drops, BatchNorm uses batch statistics) here and below.
+
+        >>> from twingrad import nn
+        >>> model = nn.Sequential(nn.Dropout())
+        >>> model.train(False)[0].training
+        False
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         for module in self.modules():
@@ -386,16 +497,36 @@ class Module:
         return self
 
     def eval(self) -> Module:
-        """Set evaluation mode: the same as ``train(False)``."""
+        """Set evaluation mode: the same as ``train(False)``.
+
+        >>> from twingrad import nn
+        >>> nn.Dropout().eval().training
+        False
+        """
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` on every parameter (False freezes the module); returns self.
+
+        >>> from twingrad import nn
+        >>> [p.requires_grad for p in nn.Linear(2, 1).requires_grad_(False).parameters()]
+        [False, False]
+        """
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Clear the gradients of all parameters (to None, or to zeros)."""
+        """Clear the gradients of all parameters (to None, or to zeros).
+
+        >>> import twingrad
+        >>> from twingrad import nn
+        >>> layer = nn.Linear(2, 1)
+        >>> layer(twingrad.ones(1, 2)).sum().backward()
+        >>> layer.zero_grad()
+        >>> layer.weight.grad is None
+        True
+        """
         for p in self.parameters():
             if p.grad is None:
                 continue
@@ -407,7 +538,14 @@ class Module:
                     p.grad.zero_()
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
-        """Call ``fn`` on every submodule and then on self (e.g. to initialise weights)."""
+        """Call ``fn`` on every submodule and then on self (e.g. to initialise weights).
+
+        >>> from twingrad import nn
+        >>> names = []
+        >>> _ = nn.Sequential(nn.ReLU(), nn.Tanh()).apply(lambda m: names.append(type(m).__name__))
+        >>> names
+        ['ReLU', 'Tanh', 'Sequential']
+        """
         for module in self.children():
             module.apply(fn)
         fn(self)
@@ -427,11 +565,16 @@ class Module:
                     module._buffers[name] = fn(b)
         return self
 
-    def to(self, *args, **kwargs) -> Module:
+    def to(self, *args: Any, **kwargs: Any) -> Module:
         """Convert floating parameters and buffers to a dtype: ``model.to(twingrad.float64)``.
 
         The CPU (``"cpu"``, ``twingrad.device("cpu")``) is accepted and changes nothing;
         another device is refused: twingrad runs on the CPU.
+
+        >>> import twingrad
+        >>> from twingrad import nn
+        >>> nn.Linear(2, 1).to(twingrad.float64).weight.dtype
+        twingrad.float64
         """
         dtype = kwargs.get("dtype")
         devices.check_cpu(kwargs.get("device"), "a model")
@@ -452,19 +595,40 @@ class Module:
         return self._convert(lambda t: t.detach().to(d))
 
     def double(self) -> Module:
+        """Convert floating parameters and buffers to float64; returns self.
+
+        >>> from twingrad import nn
+        >>> nn.Linear(2, 1).double().weight.dtype
+        twingrad.float64
+        """
         return self.to(dtypes.float64)
 
     def float(self) -> Module:
+        """Convert floating parameters and buffers to float32; returns self.
+
+        >>> from twingrad import nn
+        >>> nn.Linear(2, 1).double().float().weight.dtype
+        twingrad.float32
+        """
         return self.to(dtypes.float32)
 
     def cpu(self) -> Module:
+        """Returns self: twingrad runs on the CPU only.
+
+        >>> from twingrad import nn
+        >>> nn.ReLU().cpu()
+        ReLU()
+        """
         return self
 
     # -- state_dict -----------------------------------------------------------------
 
     def state_dict(
-        self, destination=None, prefix: str = "", keep_vars: bool = False
-    ) -> OrderedDict:
+        self,
+        destination: OrderedDict[str, Tensor] | None = None,
+        prefix: str = "",
+        keep_vars: bool = False,
+    ) -> OrderedDict[str, Tensor]:
         """Parameters and persistent buffers by dotted name, as tensors sharing memory.
 
         >>> from twingrad import nn
@@ -492,6 +656,13 @@ class Module:
 
         Values are converted to each parameter's dtype. A shape mismatch is always an
         error; missing and unexpected keys are errors when ``strict``, and are returned.
+
+        >>> from twingrad import nn
+        >>> a, b = nn.Linear(2, 1), nn.Linear(2, 1)
+        >>> b.load_state_dict(a.state_dict())
+        <All keys matched successfully>
+        >>> bool((a.weight == b.weight).all())
+        True
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
@@ -545,7 +716,12 @@ class Module:
     # -- printing -------------------------------------------------------------------
 
     def extra_repr(self) -> str:
-        """The text inside the parentheses of this module's repr, e.g. its sizes."""
+        """The text inside the parentheses of this module's repr, e.g. its sizes.
+
+        >>> from twingrad import nn
+        >>> nn.Linear(3, 2).extra_repr()
+        'in_features=3, out_features=2, bias=True'
+        """
         return ""
 
     def _get_name(self) -> str:
