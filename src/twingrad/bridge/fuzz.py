@@ -16,8 +16,12 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
 
 Pick = Callable[[str, Sequence], object]
 
@@ -51,8 +55,17 @@ def _broadcast_partner(shape: tuple, pick: Pick) -> tuple:
     return tuple(pick(f"dim {i} size", [n, 1]) for i, n in enumerate(kept))
 
 
-def build(pick: Pick, exact: bool = False, max_steps: int = 5):
-    """A random program: returns ``(fn, input_shapes)``; ``fn(*leaves)`` builds the graph."""
+def build(
+    pick: Pick, exact: bool = False, max_steps: int = 5
+) -> tuple[Callable[..., Tensor], list[tuple[int, ...]]]:
+    """A random program: returns ``(fn, input_shapes)``; ``fn(*leaves)`` builds the graph.
+
+    ``fn.steps`` lists the ops chosen. Always taking the first option:
+
+    >>> fn, shapes = build(lambda what, options: options[0])
+    >>> shapes, fn.steps
+    ([()], [('unary', 'tanh')])
+    """
     first = tuple(pick("input dim", [1, 2, 3]) for _ in range(pick("input ndim", [0, 1, 2, 3])))
     shapes = [first]
     steps = []
@@ -133,8 +146,15 @@ def build(pick: Pick, exact: bool = False, max_steps: int = 5):
     return fn, shapes
 
 
-def random_program(seed: int, exact: bool = False, max_steps: int = 5):
-    """A seeded random program and its inputs (numpy arrays): ``(fn, inputs)``."""
+def random_program(
+    seed: int, exact: bool = False, max_steps: int = 5
+) -> tuple[Callable[..., Tensor], list[np.ndarray]]:
+    """A seeded random program and its inputs (numpy arrays): ``(fn, inputs)``.
+
+    >>> fn, inputs = random_program(0)
+    >>> [x.shape for x in inputs], fn.steps
+    ([(2, 2, 1)], [('unary', 'tanh'), ('unary', 'sigmoid')])
+    """
     rng = np.random.default_rng(seed)
 
     def pick(what, options):
