@@ -21,14 +21,22 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twingrad.scalar import Value
 
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
+
 
 def gradcheck(
-    fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-4
+    fn: Callable,
+    *inputs: float | Value | np.ndarray | Tensor,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
 ) -> bool:
     """Check ``fn``'s gradient with respect to each input against central differences.
 
