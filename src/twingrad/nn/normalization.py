@@ -18,6 +18,9 @@ BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from twingrad.graph import no_grad
 from twingrad.nn import init
 from twingrad.nn.linear import check_same_dtype
@@ -27,6 +30,9 @@ from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
 from twingrad.tensor.creation import empty, ones, tensor, zeros
 from twingrad.tensor.tensor import Tensor
+
+if TYPE_CHECKING:
+    from twingrad.tensor import devices
 
 BATCH_NORM, LAYER_NORM = RULES["batch_norm"], RULES["layer_norm"]
 
@@ -40,7 +46,7 @@ def _normalized(rule, input: Tensor, weight, bias, dims: tuple, eps: float) -> T
 
 def layer_norm(
     input: Tensor,
-    normalized_shape,
+    normalized_shape: int | Sequence[int],
     weight: Tensor | None = None,
     bias: Tensor | None = None,
     eps: float = 1e-5,
@@ -138,17 +144,23 @@ def batch_norm(
 
 
 class LayerNorm(Module):
-    """Normalises over the last dims given by ``normalized_shape``; weight ones, bias zeros."""
+    """Normalises over the last dims given by ``normalized_shape``; weight ones, bias zeros.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.LayerNorm(2)(twingrad.tensor([[1.0, 3.0]]))
+    tensor([[-1.0000,  1.0000]], grad_fn=<LayerNormBackward0>)
+    """
 
     def __init__(
         self,
-        normalized_shape,
+        normalized_shape: int | Sequence[int],
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
-        device=None,
-        dtype=None,
-    ):
+        device: str | devices.device | None = None,
+        dtype: dtypes.dtype | None = None,
+    ) -> None:
         super().__init__()
         if isinstance(normalized_shape, int):
             normalized_shape = (normalized_shape,)
@@ -166,6 +178,7 @@ class LayerNorm(Module):
             self.register_parameter("bias", None)
 
     def reset_parameters(self) -> None:
+        """Weight back to ones and bias to zeros."""
         if self.weight is not None:
             init.ones_(self.weight)
         if self.bias is not None:
@@ -191,11 +204,11 @@ class _BatchNorm(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
-        device=None,
-        dtype=None,
+        device: str | devices.device | None = None,
+        dtype: dtypes.dtype | None = None,
         *,
         bias: bool = True,
-    ):
+    ) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -220,6 +233,7 @@ class _BatchNorm(Module):
         self.reset_parameters()
 
     def reset_running_stats(self) -> None:
+        """Running mean back to zeros, running variance to ones, the batch count to 0."""
         if self.track_running_stats:
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
@@ -227,6 +241,7 @@ class _BatchNorm(Module):
                 self.num_batches_tracked.zero_()
 
     def reset_parameters(self) -> None:
+        """`reset_running_stats`, and weight back to ones and bias to zeros."""
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
@@ -265,12 +280,26 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalization of (N, C) or (N, C, L) input, per channel C."""
+    """Batch normalization of (N, C) or (N, C, L) input, per channel C.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.BatchNorm1d(2)(twingrad.tensor([[1.0, 2.0], [3.0, 6.0]]))
+    tensor([[-1.0000, -1.0000],
+            [ 1.0000,  1.0000]], grad_fn=<BatchNormBackward0>)
+    """
 
     _expected_dims = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalization of (N, C, H, W) input, per channel C."""
+    """Batch normalization of (N, C, H, W) input, per channel C.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> bn = nn.BatchNorm2d(3)
+    >>> bn(twingrad.ones(4, 3, 5, 5)).shape, bn.running_mean
+    (twingrad.Size([4, 3, 5, 5]), tensor([0.1000, 0.1000, 0.1000]))
+    """
 
     _expected_dims = (4,)
