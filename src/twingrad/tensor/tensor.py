@@ -15,6 +15,9 @@ tensor([[2., 4.],
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from twingrad import graph
@@ -29,6 +32,11 @@ from twingrad.tensor.linalg import LinalgOps
 from twingrad.tensor.movement import MovementOps
 from twingrad.tensor.printing import tensor_repr
 from twingrad.tensor.reduce import ReductionOps
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from numpy.typing import ArrayLike, DTypeLike
 
 
 class Size(tuple):
@@ -75,7 +83,12 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
     )
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
 
-    def __init__(self, *data, dtype=None, requires_grad: bool = False):
+    def __init__(
+        self,
+        *data: ArrayLike,
+        dtype: dtypes.dtype | str | type | None = None,
+        requires_grad: bool = False,
+    ) -> None:
         from twingrad.tensor.creation import as_array
 
         d = dtypes.as_dtype(dtype) if dtype else dtypes.get_default_dtype()
@@ -150,8 +163,13 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         """
         return Size(self._data.shape)
 
-    def size(self, dim: int | None = None):
-        """The shape, or the length of dimension ``dim``."""
+    def size(self, dim: int | None = None) -> Size | int:
+        """The shape, or the length of dimension ``dim``.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3).size(), twingrad.zeros(2, 3).size(-1)
+        (twingrad.Size([2, 3]), 3)
+        """
         if dim is None:
             return self.shape
         return self._data.shape[self._dim(dim)]
@@ -268,12 +286,18 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return self._op is None
 
     @property
-    def grad_fn(self):
-        """The backward of the op that made this tensor (None for a leaf)."""
+    def grad_fn(self) -> GradFn | None:
+        """The backward of the op that made this tensor (None for a leaf).
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([1.0], requires_grad=True)
+        >>> x.grad_fn, (x * 2).grad_fn
+        (None, <MulBackward0>)
+        """
         return None if self._op is None else GradFn(self)
 
     @property
-    def grad(self):
+    def grad(self) -> Tensor | None:
         """The gradient backward accumulated here (None until then); settable.
 
         >>> import twingrad
@@ -285,7 +309,7 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return self._grad
 
     @grad.setter
-    def grad(self, value) -> None:
+    def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad must be a Tensor or None, got {type(value)}")
@@ -297,7 +321,13 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         self._grad = value
 
     def retain_grad(self) -> None:
-        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        """Keep ``.grad`` for this non-leaf tensor after backward.
+
+        >>> import twingrad
+        >>> y = twingrad.tensor([1.0, 2.0], requires_grad=True) * 2
+        >>> y.retain_grad(); y.sum().backward(); y.grad
+        tensor([1., 1.])
+        """
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on a tensor that has requires_grad=False")
         if self._op is not None:
@@ -316,7 +346,12 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return self._retains_grad
 
     def detach(self) -> Tensor:
-        """A tensor with the same data (shared memory) that is outside the graph."""
+        """A tensor with the same data (shared memory) that is outside the graph.
+
+        >>> import twingrad
+        >>> (twingrad.tensor([1.0], requires_grad=True) * 2).detach()
+        tensor([2.])
+        """
         t = Tensor._make(self._data)
         t._version = self._version
         return t
@@ -335,7 +370,12 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
 
     @property
     def data(self) -> Tensor:
-        """The values without their history (shares memory; changes are not tracked)."""
+        """The values without their history (shares memory; changes are not tracked).
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0, 2.0], requires_grad=True).data
+        tensor([1., 2.])
+        """
         return Tensor._make(self._data)
 
     @data.setter
@@ -347,7 +387,7 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         gradient: Tensor | None = None,
         retain_graph: bool | None = None,
         create_graph: bool = False,
-        inputs=None,
+        inputs: Tensor | Sequence[Tensor] | None = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
 
@@ -490,8 +530,13 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
 
     # -- conversions ----------------------------------------------------------------
 
-    def item(self):
-        """The value of a one-element tensor as a Python number."""
+    def item(self) -> bool | int | float | Fraction:
+        """The value of a one-element tensor as a Python number.
+
+        >>> import twingrad
+        >>> twingrad.tensor([2.5]).item(), twingrad.tensor(3).item()
+        (2.5, 3)
+        """
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to a Python "
@@ -500,7 +545,7 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         v = self._data.reshape(()).item()
         return v
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The data as (nested) Python lists of numbers.
 
         >>> import twingrad
@@ -510,7 +555,12 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return self._data.tolist()
 
     def numpy(self) -> np.ndarray:
-        """The data as a numpy array (shared memory)."""
+        """The data as a numpy array (shared memory).
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).numpy()
+        array([1, 2])
+        """
         if self._requires_grad:
             raise RuntimeError(
                 "can't call numpy() on a tensor that requires grad; use "
@@ -518,7 +568,7 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
             )
         return self._data
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __float__(self) -> float:
@@ -539,14 +589,21 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
             )
         return bool(self._data.reshape(()))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
     __hash__ = object.__hash__
 
-    def to(self, *args, dtype=None, device=None, copy: bool = False, **kwargs) -> Tensor:
+    def to(
+        self,
+        *args: Any,
+        dtype: dtypes.dtype | str | type | None = None,
+        device: devices.device | str | None = None,
+        copy: bool = False,
+        **kwargs: Any,
+    ) -> Tensor:
         """This tensor converted to ``dtype`` (differentiable between floating dtypes);
         ``self`` when nothing changes and ``copy`` is not set.
 
@@ -625,15 +682,30 @@ class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
         return self
 
     def clone(self) -> Tensor:
-        """A copy that stays in the graph (gradients flow back to ``self``)."""
+        """A copy that stays in the graph (gradients flow back to ``self``).
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0, 2.0], requires_grad=True).clone()
+        tensor([1., 2.], grad_fn=<CloneBackward0>)
+        """
         return apply(RULES["clone"], self)
 
     def is_contiguous(self) -> bool:
-        """Whether the elements lie in memory in row-major order without gaps."""
+        """Whether the elements lie in memory in row-major order without gaps.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3).is_contiguous(), twingrad.zeros(2, 3).t().is_contiguous()
+        (True, False)
+        """
         return self._data.flags.c_contiguous
 
     def contiguous(self) -> Tensor:
-        """``self`` if contiguous, else a row-major copy that stays in the graph."""
+        """``self`` if contiguous, else a row-major copy that stays in the graph.
+
+        >>> import twingrad
+        >>> twingrad.zeros(2, 3).t().contiguous().is_contiguous()
+        True
+        """
         return self if self._data.flags.c_contiguous else apply(RULES["clone"], self)
 
     def __repr__(self) -> str:
