@@ -19,13 +19,17 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twingrad.scalar import Value
+
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,17 @@ class Replay:
 REPLAYS: dict[str, Replay] = {}
 
 
-def replay(*names: str, ulps=lambda node: 4):
-    """Register ``fn`` as the replay of the rules ``names``."""
+def replay(
+    *names: str, ulps: Callable[[Tensor], float] | float = lambda node: 4
+) -> Callable[[Callable[..., np.ndarray]], Callable[..., np.ndarray]]:
+    """Register ``fn`` as the replay of the rules ``names``.
+
+    >>> @replay("twice_example", ulps=0)
+    ... def twice(node, x):
+    ...     return x * 2
+    >>> REPLAYS.pop("twice_example").ulps(None)
+    0
+    """
 
     def register(fn):
         for name in names:
@@ -52,16 +65,24 @@ def replay(*names: str, ulps=lambda node: 4):
     return register
 
 
-def values(shape, fill) -> np.ndarray:
-    """An object array of ``shape`` filled by ``fill(index)``."""
+def values(shape: tuple[int, ...], fill: Callable[[tuple[int, ...]], Value]) -> np.ndarray:
+    """An object array of ``shape`` filled by ``fill(index)``.
+
+    >>> [v.data for v in values((3,), lambda i: Value(float(i[0])))]
+    [0.0, 1.0, 2.0]
+    """
     out = np.empty(shape, dtype=object)
     for index in np.ndindex(*shape):
         out[index] = fill(index)
     return out
 
 
-def as_array(x) -> np.ndarray:
-    """Make sure a numpy object op result is an array (0-d results come back bare)."""
+def as_array(x: np.ndarray | Value) -> np.ndarray:
+    """Make sure a numpy object op result is an array (0-d results come back bare).
+
+    >>> as_array(Value(1.0)).shape
+    ()
+    """
     if isinstance(x, np.ndarray):
         return x
     out = np.empty((), dtype=object)
@@ -69,29 +90,54 @@ def as_array(x) -> np.ndarray:
     return out
 
 
-def constant(x, like=None) -> Value:
-    """A Value for a number that is not differentiated (exact when ``like`` is exact)."""
+def constant(x: float | Fraction, like: Value | None = None) -> Value:
+    """A Value for a number that is not differentiated (exact when ``like`` is exact).
+
+    >>> constant(0.5).data, constant(0.5, like=Value(Fraction(1))).data
+    (0.5, Fraction(1, 2))
+    """
     if isinstance(like, Value) and like.exact and not isinstance(x, Fraction):
         x = Fraction(x)
     return Value(x)
 
 
-def vsum(items) -> Value:
-    """One n-ary sum node (a single term is used as it is)."""
+def vsum(items: Iterable[Value]) -> Value:
+    """One n-ary sum node (a single term is used as it is).
+
+    >>> a = Value(1.0)
+    >>> vsum([a, Value(2.0)]).op, vsum([a]) is a
+    ('add_n', True)
+    """
     items = list(items)
     return items[0] if len(items) == 1 else Value.sum(items)
 
 
-def reduce_last(array: np.ndarray, fn) -> np.ndarray:
-    """Apply ``fn`` (a list of Values -> Value) along the last axis."""
+def reduce_last(array: np.ndarray, fn: Callable[[list[Value]], Value]) -> np.ndarray:
+    """Apply ``fn`` (a list of Values -> Value) along the last axis.
+
+    >>> a = values((2, 3), lambda i: Value(float(3 * i[0] + i[1])))
+    >>> [v.data for v in reduce_last(a, vsum)]
+    [3.0, 12.0]
+    """
     out = np.empty(array.shape[:-1], dtype=object)
     for index in np.ndindex(*out.shape):
         out[index] = fn(list(array[index]))
     return out
 
 
-def reduce_dims(array: np.ndarray, dim, keepdim: bool, fn) -> np.ndarray:
-    """Apply ``fn`` over the axes ``dim`` (None: all), keeping them as size 1 if asked."""
+def reduce_dims(
+    array: np.ndarray,
+    dim: tuple[int, ...] | None,
+    keepdim: bool,
+    fn: Callable[[list[Value]], Value],
+) -> np.ndarray:
+    """Apply ``fn`` over the axes ``dim`` (None: all), keeping them as size 1 if asked.
+
+    >>> a = values((2, 3), lambda i: Value(float(3 * i[0] + i[1])))
+    >>> out = reduce_dims(a, (0,), True, vsum)
+    >>> out.shape, [v.data for v in out[0]]
+    ((1, 3), [3.0, 5.0, 7.0])
+    """
     axes = tuple(range(array.ndim)) if dim is None else tuple(dim)
     rest = [a for a in range(array.ndim) if a not in axes]
     moved = array.transpose(rest + list(axes))
@@ -114,12 +160,18 @@ def _reduction_length(node) -> int:
 # -- elementwise: the same rule per element --------------------------------------------
 
 
-def elementwise(node, *inputs, **params) -> np.ndarray:
+def elementwise(node: Tensor, *inputs: np.ndarray, **params: object) -> np.ndarray:
     """One Value per element, made by the node's own rule from the broadcast inputs.
 
     The forward values come from the rule's forward run by numpy on the inputs' values, so
     a transcendental function rounds exactly as in the tensor engine; the backward is the
     scalar engine's, through the rule's local derivatives, element by element.
+
+    >>> import twingrad
+    >>> y = twingrad.tensor([1.0, 2.0], requires_grad=True) * 3
+    >>> out = elementwise(y, values((2,), lambda i: Value(i[0] + 1.0)), as_array(Value(3.0)))
+    >>> [v.data for v in out], out[0].op
+    ([3.0, 6.0], 'mul')
     """
     rule = node._op
     arrays = np.broadcast_arrays(*inputs)
@@ -295,8 +347,13 @@ replay("logsumexp", ulps=lambda node: _reduction_length(node) + 8)(
 )
 
 
-def along(array: np.ndarray, dim: int, fn) -> np.ndarray:
-    """Apply ``fn`` (a list of Values -> a list of Values) to every line along ``dim``."""
+def along(array: np.ndarray, dim: int, fn: Callable[[list[Value]], list[Value]]) -> np.ndarray:
+    """Apply ``fn`` (a list of Values -> a list of Values) to every line along ``dim``.
+
+    >>> a = values((2, 2), lambda i: Value(float(2 * i[0] + i[1])))
+    >>> [[v.data for v in row] for row in along(a, 0, lambda vs: vs[::-1])]
+    [[2.0, 3.0], [0.0, 1.0]]
+    """
     if array.ndim == 0:
         return as_array(fn([array[()]])[0])
     moved = np.moveaxis(array, dim, -1)
