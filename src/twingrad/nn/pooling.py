@@ -97,13 +97,13 @@ def _max_pool(
 
 def max_pool1d(
     input: Tensor,
-    kernel_size,
-    stride=None,
-    padding=0,
-    dilation=1,
+    kernel_size: int | tuple[int, ...],
+    stride: int | tuple[int, ...] | None = None,
+    padding: int | tuple[int, ...] = 0,
+    dilation: int | tuple[int, ...] = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-):
+) -> Tensor | tuple[Tensor, Tensor]:
     """The maximum of each window of (N, C, L) input.
 
     >>> import twingrad
@@ -115,13 +115,13 @@ def max_pool1d(
 
 def max_pool2d(
     input: Tensor,
-    kernel_size,
-    stride=None,
-    padding=0,
-    dilation=1,
+    kernel_size: int | tuple[int, ...],
+    stride: int | tuple[int, ...] | None = None,
+    padding: int | tuple[int, ...] = 0,
+    dilation: int | tuple[int, ...] = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-):
+) -> Tensor | tuple[Tensor, Tensor]:
     """The maximum of each window of (N, C, H, W) input; with ``return_indices`` also where
     each maximum is, as a flat index into H * W.
 
@@ -163,9 +163,9 @@ def _avg_pool(
 
 def avg_pool1d(
     input: Tensor,
-    kernel_size,
-    stride=None,
-    padding=0,
+    kernel_size: int | tuple[int, ...],
+    stride: int | tuple[int, ...] | None = None,
+    padding: int | tuple[int, ...] = 0,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
 ) -> Tensor:
@@ -181,9 +181,9 @@ def avg_pool1d(
 
 def avg_pool2d(
     input: Tensor,
-    kernel_size,
-    stride=None,
-    padding=0,
+    kernel_size: int | tuple[int, ...],
+    stride: int | tuple[int, ...] | None = None,
+    padding: int | tuple[int, ...] = 0,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     divisor_override: int | None = None,
@@ -224,7 +224,9 @@ def _adaptive_mean(x: Tensor, axis: int, size: int) -> Tensor:
     return cat(pieces, dim=axis)
 
 
-def _adaptive_avg_pool(input: Tensor, nd: int, output_size) -> Tensor:
+def _adaptive_avg_pool(
+    input: Tensor, nd: int, output_size: int | None | tuple[int | None, ...]
+) -> Tensor:
     op = f"adaptive_avg_pool{nd}d"
     if input.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(
@@ -249,7 +251,7 @@ def _adaptive_avg_pool(input: Tensor, nd: int, output_size) -> Tensor:
     return out
 
 
-def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
+def adaptive_avg_pool1d(input: Tensor, output_size: int | tuple[int, ...]) -> Tensor:
     """Average (N, C, L) input down to length ``output_size``, whatever L is.
 
     >>> import twingrad
@@ -259,7 +261,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     return _adaptive_avg_pool(input, 1, output_size)
 
 
-def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+def adaptive_avg_pool2d(input: Tensor, output_size: int | None | tuple[int | None, ...]) -> Tensor:
     """Average (N, C, H, W) input down to ``output_size`` (an int, or (h, w) where None
     keeps that dim), whatever H and W are; 1 gives a global average pool.
 
@@ -275,20 +277,20 @@ class _MaxPoolNd(Module):
 
     def __init__(
         self,
-        kernel_size,
-        stride=None,
-        padding=0,
-        dilation=1,
+        kernel_size: int | tuple[int, ...],
+        stride: int | tuple[int, ...] | None = None,
+        padding: int | tuple[int, ...] = 0,
+        dilation: int | tuple[int, ...] = 1,
         return_indices: bool = False,
         ceil_mode: bool = False,
-    ):
+    ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         return type(self)._function(
             input,
             self.kernel_size,
@@ -307,13 +309,25 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """Max over windows of (N, C, L) input."""
+    """Max over windows of (N, C, L) input.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.MaxPool1d(2)(twingrad.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
+    tensor([[[3., 2.]]])
+    """
 
     _function = staticmethod(max_pool1d)
 
 
 class MaxPool2d(_MaxPoolNd):
-    """Max over windows of (N, C, H, W) input."""
+    """Max over windows of (N, C, H, W) input.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.MaxPool2d(2)(twingrad.ones(1, 3, 8, 8)).shape
+    twingrad.Size([1, 3, 4, 4])
+    """
 
     _function = staticmethod(max_pool2d)
 
@@ -339,18 +353,24 @@ class _AvgPoolNd(Module):
 
 
 class AvgPool1d(_AvgPoolNd):
-    """Mean over windows of (N, C, L) input."""
+    """Mean over windows of (N, C, L) input.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.AvgPool1d(2)(twingrad.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
+    tensor([[[2., 1.]]])
+    """
 
     _nd = 1
 
     def __init__(
         self,
-        kernel_size,
-        stride=None,
-        padding=0,
+        kernel_size: int | tuple[int, ...],
+        stride: int | tuple[int, ...] | None = None,
+        padding: int | tuple[int, ...] = 0,
         ceil_mode: bool = False,
         count_include_pad: bool = True,
-    ):
+    ) -> None:
         super().__init__()
         # PyTorch's AvgPool1d keeps its sizes as 1-tuples; AvgPool2d keeps them as given
         self.kernel_size = ntuple(kernel_size, 1, "kernel_size")
@@ -360,19 +380,25 @@ class AvgPool1d(_AvgPoolNd):
 
 
 class AvgPool2d(_AvgPoolNd):
-    """Mean over windows of (N, C, H, W) input."""
+    """Mean over windows of (N, C, H, W) input.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.AvgPool2d(2)(twingrad.ones(1, 3, 8, 8)).shape
+    twingrad.Size([1, 3, 4, 4])
+    """
 
     _nd = 2
 
     def __init__(
         self,
-        kernel_size,
-        stride=None,
-        padding=0,
+        kernel_size: int | tuple[int, ...],
+        stride: int | tuple[int, ...] | None = None,
+        padding: int | tuple[int, ...] = 0,
         ceil_mode: bool = False,
         count_include_pad: bool = True,
         divisor_override: int | None = None,
-    ):
+    ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
@@ -383,7 +409,7 @@ class AvgPool2d(_AvgPoolNd):
 class _AdaptiveAvgPoolNd(Module):
     _function = None
 
-    def __init__(self, output_size):
+    def __init__(self, output_size: int | None | tuple[int | None, ...]) -> None:
         super().__init__()
         self.output_size = output_size
 
@@ -395,7 +421,13 @@ class _AdaptiveAvgPoolNd(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
-    """Average (N, C, L) input down to length ``output_size``."""
+    """Average (N, C, L) input down to length ``output_size``.
+
+    >>> import twingrad
+    >>> from twingrad import nn
+    >>> nn.AdaptiveAvgPool1d(1)(twingrad.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
+    tensor([[[1.5000]]])
+    """
 
     _function = staticmethod(adaptive_avg_pool1d)
 
