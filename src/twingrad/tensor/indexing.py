@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import operator
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +29,11 @@ from twingrad.graph import is_grad_enabled
 from twingrad.rules import RULES
 from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
+
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
+
+    Scalar = bool | int | float | Fraction  # a value written into a tensor
 
 INDEX, INDEX_PUT, INDEX_SCATTER = RULES["index"], RULES["index_put"], RULES["index_scatter"]
 
@@ -99,7 +105,9 @@ def _consumes(k) -> int:
     return 1
 
 
-def normalize_index(shape: tuple, key) -> tuple[tuple, bool, tuple | None]:
+def normalize_index(
+    shape: tuple[int, ...], key: Any
+) -> tuple[tuple[Any, ...], bool, tuple[int, ...] | None]:
     """``key`` in numpy's form, checked against ``shape``; whether it is basic (a view);
     and the permutation that turns numpy's result into PyTorch's (None when they agree).
 
@@ -196,8 +204,13 @@ def _check_mask(mask: np.ndarray, shape: tuple, d: int) -> None:
             )
 
 
-def take(input, index: tuple, basic: bool):
-    """``input[index]`` for an index in normalized form; a basic index gives a view."""
+def take(input: Tensor, index: tuple[Any, ...], basic: bool) -> Tensor:
+    """``input[index]`` for an index in normalized form; a basic index gives a view.
+
+    >>> import twingrad
+    >>> take(twingrad.arange(6).reshape(2, 3), (1, slice(None, 2), Ellipsis), basic=True)
+    tensor([3, 4])
+    """
     out = apply(INDEX, input, index=index)
     if basic:
         out._version = input._version  # the same memory: an in-place edit shows in both
@@ -244,7 +257,7 @@ def _check_index_dtype(op: str, index) -> None:
         raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {index.dtype.name}")
 
 
-def gather(input, dim: int, index):
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """Values along ``dim`` at the positions in ``index``: ``out[i][j] = input[i][index[i][j]]``
     for ``dim=1``. The result has ``index``'s shape.
 
@@ -288,7 +301,7 @@ def gather(input, dim: int, index):
     return out if index.ndim else out.reshape(())
 
 
-def index_select(input, dim: int, index):
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The entries of ``input`` along ``dim`` at the positions in the vector ``index``.
 
     >>> import twingrad
@@ -311,7 +324,7 @@ def index_select(input, dim: int, index):
     return out if input.ndim else out.reshape(())
 
 
-def masked_fill(input, mask, value):
+def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Scalar) -> Tensor:
     """``input`` with ``value`` where the bool ``mask`` (broadcast) is True.
 
     >>> import twingrad
@@ -352,7 +365,7 @@ def _triangle(input, diagonal: int, lower: bool):
     return masked_fill(input, _tensor_class()._make(~keep), 0)
 
 
-def tril(input, diagonal: int = 0):
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle of the last two dims: elements above ``diagonal`` set to 0.
 
     ``diagonal`` 0 is the main diagonal, 1 the one above it, -1 the one below.
@@ -366,7 +379,7 @@ def tril(input, diagonal: int = 0):
     return _triangle(input, diagonal, lower=True)
 
 
-def triu(input, diagonal: int = 0):
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle of the last two dims: elements below ``diagonal`` set to 0.
 
     >>> import twingrad
@@ -408,12 +421,12 @@ class IndexingOps:
 
     __slots__ = ()
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Tensor:
         index, basic, layout = normalize_index(tuple(self.shape), key)
         out = take(self, index, basic)
         return out if layout is None else out.permute(*layout)
 
-    def __setitem__(self, key, value) -> None:
+    def __setitem__(self, key: Any, value: Tensor | Scalar) -> None:
         index, _, layout = normalize_index(tuple(self.shape), key)
         target = _indexed_shape(tuple(self.shape), index)
         if layout is None:
@@ -425,7 +438,7 @@ class IndexingOps:
         _check_write_through_view(self)
         self._inplace(apply(INDEX_PUT, self, v, index=index))
 
-    def gather(self, dim: int, index):
+    def gather(self, dim: int, index: Tensor) -> Tensor:
         """`twingrad.gather` as a method: ``out[i][j] = self[i][index[i][j]]`` for dim 1.
 
         >>> import twingrad
@@ -435,7 +448,7 @@ class IndexingOps:
         """
         return gather(self, dim, index)
 
-    def index_select(self, dim: int, index):
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
         """`twingrad.index_select` as a method: the entries ``index`` picks along ``dim``.
 
         >>> import twingrad
@@ -445,7 +458,7 @@ class IndexingOps:
         """
         return index_select(self, dim, index)
 
-    def masked_fill(self, mask, value):
+    def masked_fill(self, mask: Tensor, value: Tensor | Scalar) -> Tensor:
         """`twingrad.masked_fill` as a method: ``value`` where ``mask`` is True.
 
         >>> import twingrad
@@ -454,7 +467,7 @@ class IndexingOps:
         """
         return masked_fill(self, mask, value)
 
-    def masked_fill_(self, mask, value):
+    def masked_fill_(self, mask: Tensor, value: Tensor | Scalar) -> Tensor:
         """``masked_fill`` in place.
 
         >>> import twingrad
@@ -465,7 +478,7 @@ class IndexingOps:
         _check_write_through_view(self)
         return self._inplace(masked_fill(self, mask, value))
 
-    def tril(self, diagonal: int = 0):
+    def tril(self, diagonal: int = 0) -> Tensor:
         """`twingrad.tril` as a method: the lower triangle, zeros above ``diagonal``.
 
         >>> import twingrad
@@ -475,7 +488,7 @@ class IndexingOps:
         """
         return tril(self, diagonal)
 
-    def triu(self, diagonal: int = 0):
+    def triu(self, diagonal: int = 0) -> Tensor:
         """`twingrad.triu` as a method: the upper triangle, zeros below ``diagonal``.
 
         >>> import twingrad
