@@ -9,6 +9,7 @@ max or mean of Values, im2col a gather of references and col2im a sum of them.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from twingrad.bridge.replay import (
     vsum,
 )
 from twingrad.rules import nn as rules
+
+if TYPE_CHECKING:
+    from twingrad.scalar import Value
 
 for _name in ("erf", "leaky_relu", "gelu", "gelu_tanh", "softplus", "silu",
               "binary_cross_entropy"):  # fmt: skip
@@ -44,8 +48,15 @@ def _ints(values: np.ndarray) -> np.ndarray:
     return np.vectorize(lambda v: int(v.data), otypes=[np.int64])(values)
 
 
-def gather(x: np.ndarray, positions: np.ndarray, fill) -> np.ndarray:
-    """Values of ``x`` at flat ``positions``; ``fill`` where a position is -1 (padding)."""
+def gather(x: np.ndarray, positions: np.ndarray, fill: Value) -> np.ndarray:
+    """Values of ``x`` at flat ``positions``; ``fill`` where a position is -1 (padding).
+
+    >>> from twingrad.bridge.replay import values
+    >>> from twingrad.scalar import Value
+    >>> x = values((3,), lambda i: Value(float(i[0] + 1)))
+    >>> [v.data for v in gather(x, np.array([2, -1, 0]), Value(0.0))]
+    [3.0, 0.0, 1.0]
+    """
     flat = x.reshape(-1)
     out = np.empty(positions.shape, dtype=object)
     for index in np.ndindex(*positions.shape):
@@ -54,8 +65,14 @@ def gather(x: np.ndarray, positions: np.ndarray, fill) -> np.ndarray:
     return out
 
 
-def scatter_add(values: np.ndarray, positions: np.ndarray, size: int, zero) -> np.ndarray:
-    """A flat array of ``size`` Values: at each position, the sum of ``values`` sent there."""
+def scatter_add(values: np.ndarray, positions: np.ndarray, size: int, zero: Value) -> np.ndarray:
+    """A flat array of ``size`` Values: at each position, the sum of ``values`` sent there.
+
+    >>> from twingrad.scalar import Value
+    >>> sent = np.array([Value(1.0), Value(2.0), Value(3.0)], dtype=object)
+    >>> [v.data for v in scatter_add(sent, np.array([1, 1, -1]), 3, Value(0.0))]
+    [0.0, 3.0, 0.0]
+    """
     sums: dict[int, list] = {}
     for p, v in zip(positions.reshape(-1).tolist(), values.reshape(-1)):
         if p >= 0:
@@ -69,8 +86,18 @@ def _positions(shape) -> np.ndarray:
     return np.arange(math.prod(shape), dtype=np.int64).reshape(shape)
 
 
-def window_positions(shape, kernel_size, stride, padding, dilation) -> np.ndarray:
-    """For each window element (N, C, *out, *k), the flat input position it reads, or -1."""
+def window_positions(
+    shape: tuple[int, ...],
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[tuple[int, int], ...],
+    dilation: tuple[int, ...],
+) -> np.ndarray:
+    """For each window element (N, C, *out, *k), the flat input position it reads, or -1.
+
+    >>> window_positions((1, 1, 4), (2,), (2,), ((1, 1),), (1,))[0, 0].tolist()
+    [[-1, 0], [1, 2], [3, -1]]
+    """
     return np.ascontiguousarray(
         rules.windows(_positions(shape), kernel_size, stride, padding, dilation, value=-1)
     )
