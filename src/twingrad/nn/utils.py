@@ -15,11 +15,15 @@ tensor([0.6000, 0.8000])
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
 from twingrad.scalar.value import Value
 from twingrad.tensor.tensor import Tensor
+
+# what the clipping functions take: one tensor (or Value), or an iterable of them
+_Params = Tensor | Value | Iterable[Tensor | Value]
 
 
 def _as_list(parameters) -> list:
@@ -61,8 +65,8 @@ def _vector_norm(x: np.ndarray, norm_type: float):
 
 
 def get_total_norm(
-    tensors,
-    norm_type: float = 2.0,
+    tensors: Tensor | Iterable[Tensor | np.ndarray],
+    norm_type: float | str = 2.0,
     error_if_nonfinite: bool = False,
     foreach: bool | None = None,
 ) -> Tensor:
@@ -91,8 +95,21 @@ def _total_norm(arrays: list[np.ndarray], norm_type: float, error_if_nonfinite: 
     return Tensor._make(total)
 
 
-def clip_grads_with_norm_(parameters, max_norm: float, total_norm, foreach=None) -> None:
-    """Scale the gradients by ``max_norm / (total_norm + 1e-6)`` when that is below 1."""
+def clip_grads_with_norm_(
+    parameters: _Params,
+    max_norm: float,
+    total_norm: Tensor | float,
+    foreach: bool | None = None,
+) -> None:
+    """Scale the gradients by ``max_norm / (total_norm + 1e-6)`` when that is below 1.
+
+    >>> import twingrad
+    >>> w = twingrad.zeros(2, requires_grad=True)
+    >>> w.grad = twingrad.tensor([3.0, 4.0])
+    >>> clip_grads_with_norm_([w], 1.0, get_total_norm([w.grad]))
+    >>> w.grad
+    tensor([0.6000, 0.8000])
+    """
     total = total_norm._data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
     coef = np.minimum(float(max_norm) / (total + 1e-6), 1.0)
     for p in _as_list(parameters):
@@ -107,7 +124,7 @@ def clip_grads_with_norm_(parameters, max_norm: float, total_norm, foreach=None)
 
 
 def clip_grad_norm_(
-    parameters,
+    parameters: _Params,
     max_norm: float,
     norm_type: float = 2.0,
     error_if_nonfinite: bool = False,
@@ -134,7 +151,7 @@ def clip_grad_norm_(
     return total
 
 
-def clip_grad_value_(parameters, clip_value: float, foreach: bool | None = None) -> None:
+def clip_grad_value_(parameters: _Params, clip_value: float, foreach: bool | None = None) -> None:
     """Clamp every gradient element into ``[-clip_value, clip_value]``, in place.
 
     >>> import twingrad
