@@ -17,18 +17,23 @@ import bisect
 import math
 import numbers
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NoReturn
 
 import numpy as np
 
 from twingrad.tensor.tensor import Tensor
 
 
-def as_generator(generator) -> np.random.Generator:
+def as_generator(generator: np.random.Generator | int | None) -> np.random.Generator:
     """A numpy Generator from what the user gave: a Generator, a seed, or None.
 
     None means twingrad's global generator, so ``twingrad.manual_seed`` makes the result
     reproducible, as ``torch.manual_seed`` does for PyTorch.
+
+    >>> rng = np.random.default_rng(5)
+    >>> as_generator(rng) is rng, int(as_generator(0).integers(10))
+    (True, 8)
     """
     if generator is None:
         from twingrad.tensor.creation import generator as global_generator
@@ -49,7 +54,7 @@ class Dataset:
     ``a + b`` concatenates two datasets.
     """
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> Any:
         raise TypeError(f"{type(self).__name__} does not define __getitem__")
 
     def __add__(self, other: Dataset) -> ConcatDataset:
@@ -62,7 +67,7 @@ class IterableDataset(Dataset):
     def __iter__(self) -> Iterator:
         raise TypeError(f"{type(self).__name__} does not define __iter__")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset) -> NoReturn:
         raise TypeError("IterableDatasets can't be concatenated with +")
 
 
@@ -91,7 +96,7 @@ class TensorDataset(Dataset):
             )
         self.tensors = tensors
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice | list[int] | np.ndarray) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)
 
     def __len__(self) -> int:
@@ -115,7 +120,7 @@ class Subset(Dataset):
         self.dataset = dataset
         self.indices = indices
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | list[int]) -> Any:
         if isinstance(index, list):
             return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[self.indices[index]]
@@ -133,7 +138,7 @@ class Subset(Dataset):
 class ConcatDataset(Dataset):
     """Several datasets one after the other."""
 
-    def __init__(self, datasets) -> None:
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("ConcatDataset needs at least one dataset")
@@ -145,7 +150,7 @@ class ConcatDataset(Dataset):
     def __len__(self) -> int:
         return self.cumulative_sizes[-1]
 
-    def __getitem__(self, index: int):
+    def __getitem__(self, index: int) -> Any:
         if index < 0:
             if -index > len(self):
                 raise IndexError(
@@ -159,7 +164,11 @@ class ConcatDataset(Dataset):
         return self.datasets[which][index - start]
 
 
-def random_split(dataset: Dataset, lengths: Sequence[int | float], generator=None) -> list[Subset]:
+def random_split(
+    dataset: Dataset,
+    lengths: Sequence[int | float],
+    generator: np.random.Generator | int | None = None,
+) -> list[Subset]:
     """Split ``dataset`` at random into non-overlapping subsets of the given lengths.
 
     ``lengths`` are counts that add up to ``len(dataset)``, or fractions that add up to 1:
