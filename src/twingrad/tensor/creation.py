@@ -12,23 +12,42 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twingrad.tensor import dtypes
 from twingrad.tensor.tensor import Tensor
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from twingrad.tensor.devices import device as Device
+
+    DType = dtypes.dtype | str | type  # a twingrad dtype, a name or a Python type
+    Number = bool | int | float | Fraction
+
 _rng = [np.random.default_rng()]
 
 
 def manual_seed(seed: int) -> None:
-    """Seed the generator behind rand, randn, randint, dropout and shuffling."""
+    """Seed the generator behind rand, randn, randint, dropout and shuffling.
+
+    >>> manual_seed(0); a = rand(3); manual_seed(0)
+    >>> bool((rand(3) == a).all())
+    True
+    """
     _rng[0] = np.random.default_rng(seed)
 
 
 def generator() -> np.random.Generator:
-    """The numpy generator that twingrad's random functions draw from."""
+    """The numpy generator that twingrad's random functions draw from.
+
+    >>> isinstance(generator(), np.random.Generator)
+    True
+    """
     return _rng[0]
 
 
@@ -65,8 +84,12 @@ def _infer_dtype(data) -> dtypes.dtype:
     return dtypes.get_default_dtype()
 
 
-def as_array(data, dtype: dtypes.dtype | None = None) -> np.ndarray:
-    """A fresh numpy array for ``data`` in a dtype twingrad supports."""
+def as_array(data: ArrayLike | Tensor, dtype: dtypes.dtype | None = None) -> np.ndarray:
+    """A fresh numpy array for ``data`` in a dtype twingrad supports.
+
+    >>> as_array([1, 2]), as_array([1, 2], dtypes.float64)
+    (array([1, 2]), array([1., 2.]))
+    """
     if isinstance(data, Tensor):
         array = data._data
         target = dtype or data.dtype
@@ -111,7 +134,12 @@ def _check_rectangular(data, path="") -> tuple:
     return (len(data), *(shapes[0] if shapes else ()))
 
 
-def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def tensor(
+    data: ArrayLike | Tensor,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested list, array or tensor).
 
     >>> import twingrad
@@ -171,7 +199,12 @@ def _filled(fill, size, dtype, requires_grad) -> Tensor:
     return t
 
 
-def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def zeros(
+    *size: int | Sequence[int],
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of the given size filled with 0 (``torch.zeros``).
 
     >>> import twingrad
@@ -183,7 +216,12 @@ def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor
     return _filled(0, size, dtype, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def ones(
+    *size: int | Sequence[int],
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of the given size filled with 1 (``torch.ones``).
 
     >>> import twingrad
@@ -193,12 +231,28 @@ def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     return _filled(1, size, dtype, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """Like PyTorch's ``empty``; twingrad fills it with zeros so nothing is undefined."""
+def empty(
+    *size: int | Sequence[int],
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Like PyTorch's ``empty``; twingrad fills it with zeros so nothing is undefined.
+
+    >>> import twingrad
+    >>> twingrad.empty(2)
+    tensor([0., 0.])
+    """
     return _filled(0, size, dtype, requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def full(
+    size: Sequence[int],
+    fill_value: Number,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """A tensor of shape ``size`` filled with ``fill_value``, whose type sets the dtype.
 
     >>> import twingrad
@@ -210,7 +264,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False)
     return _filled(fill_value, (tuple(size),), dtype, requires_grad)
 
 
-def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     """Zeros in the shape (and, unless ``dtype`` is given, the dtype) of ``input``.
 
     >>> import twingrad
@@ -220,7 +274,7 @@ def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor
     return zeros(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def ones_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     """Ones in the shape (and, unless ``dtype`` is given, the dtype) of ``input``.
 
     >>> import twingrad
@@ -230,7 +284,7 @@ def ones_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
     return ones(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def empty_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+def empty_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     """Like PyTorch's ``empty_like``, filled with zeros so that nothing is undefined.
 
     >>> import twingrad
@@ -240,7 +294,9 @@ def empty_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor
     return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
 
 
-def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full_like(
+    input: Tensor, fill_value: Number, dtype: DType | None = None, requires_grad: bool = False
+) -> Tensor:
     """``fill_value`` in the shape (and, unless ``dtype`` is given, the dtype) of ``input``.
 
     >>> import twingrad
@@ -250,7 +306,14 @@ def full_like(input: Tensor, fill_value, dtype=None, requires_grad: bool = False
     return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+def arange(
+    start: Number,
+    end: Number | None = None,
+    step: Number = 1,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Values from ``start`` up to (not including) ``end`` every ``step``, as PyTorch
     computes them: ``start + i * step`` for each ``i`` (numpy's ``arange`` adds a rounded
     step instead, which drifts by an ulp or two).
@@ -288,7 +351,14 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return t
 
 
-def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=False) -> Tensor:
+def linspace(
+    start: Number,
+    end: Number,
+    steps: int,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included.
 
     Computed in the tensor's dtype as PyTorch does it, the first half counted up from
@@ -318,7 +388,13 @@ def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=Fals
     return t
 
 
-def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """The ``n`` x ``m`` identity matrix (``m`` defaults to ``n``).
 
     >>> import twingrad
@@ -341,17 +417,37 @@ def _random(array, dtype, requires_grad) -> Tensor:
     return t
 
 
-def rand(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """Uniform samples from [0, 1)."""
+def rand(
+    *size: int | Sequence[int],
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Uniform samples from [0, 1).
+
+    >>> import twingrad
+    >>> x = twingrad.rand(2, 3); x.shape, bool(((x >= 0) & (x < 1)).all())
+    (twingrad.Size([2, 3]), True)
+    """
     return _random(_rng[0].random(_shape(size)), dtype, requires_grad)
 
 
-def randn(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples."""
+def randn(
+    *size: int | Sequence[int],
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Standard normal samples.
+
+    >>> import twingrad
+    >>> twingrad.manual_seed(0); round(twingrad.randn(10_000).std().item(), 1)
+    1.0
+    """
     return _random(_rng[0].standard_normal(_shape(size)), dtype, requires_grad)
 
 
-def randn_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+def randn_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples in the shape (and dtype) of ``input``.
 
     >>> import twingrad
@@ -361,7 +457,7 @@ def randn_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor
     return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def rand_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
+def rand_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples from [0, 1) in the shape (and dtype) of ``input``.
 
     >>> import twingrad
@@ -372,8 +468,19 @@ def rand_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
     return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def randint(low, high=None, size=None, dtype=None, device=None) -> Tensor:
-    """Integers drawn uniformly from [low, high); ``randint(high, size)`` starts at 0."""
+def randint(
+    low: int,
+    high: int | Sequence[int] | None = None,
+    size: Sequence[int] | None = None,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+) -> Tensor:
+    """Integers drawn uniformly from [low, high); ``randint(high, size)`` starts at 0.
+
+    >>> import twingrad
+    >>> x = twingrad.randint(3, (100,)); x.dtype, set(x.tolist()) <= {0, 1, 2}
+    (twingrad.int64, True)
+    """
     if size is None:
         low, high, size = 0, low, high
     if size is None:
@@ -382,7 +489,7 @@ def randint(low, high=None, size=None, dtype=None, device=None) -> Tensor:
     return Tensor._make(_rng[0].integers(low, high, size=_shape((tuple(size),))).astype(d.numpy))
 
 
-def randperm(n: int, dtype=None) -> Tensor:
+def randperm(n: int, dtype: DType | None = None) -> Tensor:
     """A random permutation of ``0 .. n-1`` (int64 by default).
 
     >>> import twingrad
