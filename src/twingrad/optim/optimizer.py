@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -32,6 +32,9 @@ from twingrad.scalar.value import Value
 from twingrad.tensor.tensor import Tensor
 
 StateDict = dict[str, Any]
+# what an optimizer takes (PyTorch's ``ParamsT``): parameters, (name, parameter) pairs, or
+# parameter groups as dicts
+ParamsT = Iterable[Tensor | Value] | Iterable[tuple[str, Tensor | Value]] | Iterable[dict[str, Any]]
 
 
 class _Required:
@@ -74,21 +77,35 @@ def _store(p, data: np.ndarray) -> None:
         p.data = data.item()
 
 
-def state_like(data: np.ndarray, fill=0) -> Tensor:
-    """A state buffer shaped and typed like a parameter's data (``torch.zeros_like``)."""
+def state_like(data: np.ndarray, fill: float = 0) -> Tensor:
+    """A state buffer shaped and typed like a parameter's data (``torch.zeros_like``).
+
+    >>> import numpy as np
+    >>> state_like(np.ones(2, dtype=np.float32))
+    tensor([0., 0.])
+    """
     return Tensor._make(np.full(data.shape, fill, dtype=data.dtype))
 
 
 def step_counter() -> Tensor:
-    """The step count in a parameter's state: a 0-d float32 tensor, as PyTorch keeps it."""
+    """The step count in a parameter's state: a 0-d float32 tensor, as PyTorch keeps it.
+
+    >>> step_counter()
+    tensor(0.)
+    """
     return Tensor._make(np.zeros((), dtype=np.float32))
 
 
 def followed_gradient(
-    grad: np.ndarray, param: np.ndarray, maximize: bool, weight_decay
+    grad: np.ndarray, param: np.ndarray, maximize: bool, weight_decay: float
 ) -> np.ndarray:
     """The gradient an update descends: negated to maximize, plus ``weight_decay * param``
-    (L2 decay). Never in place: the parameter's ``.grad`` stays as backward left it."""
+    (L2 decay). Never in place: the parameter's ``.grad`` stays as backward left it.
+
+    >>> import numpy as np
+    >>> followed_gradient(np.array([1.0, -2.0]), np.array([10.0, 10.0]), True, 0.1)
+    array([0., 3.])
+    """
     if maximize:
         grad = -grad
     if weight_decay != 0:
@@ -97,7 +114,12 @@ def followed_gradient(
 
 
 def check_not_exact(optimizer: Optimizer, data: np.ndarray) -> None:
-    """Refuse exact (Fraction) parameters in an optimizer that needs square roots."""
+    """Refuse exact (Fraction) parameters in an optimizer that needs square roots.
+
+    >>> import numpy as np, twingrad
+    >>> from twingrad.optim import Adam
+    >>> check_not_exact(Adam([twingrad.zeros(1, requires_grad=True)]), np.zeros(1))
+    """
     if data.dtype == object:
         raise TypeError(
             f"{type(optimizer).__name__} takes square roots, which exact (Fraction) values "
@@ -113,9 +135,20 @@ class Optimizer:
     its own options; ``defaults`` holds the options a group does not set.
     ``differentiable=True`` (PyTorch's updates that autograd records) is refused: twingrad's
     updates change parameters in place, outside autograd.
+
+    >>> import twingrad
+    >>> from twingrad.optim import Adam
+    >>> w = twingrad.tensor([1.0], requires_grad=True)
+    >>> opt = Adam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> round(w.item(), 4), sorted(opt.state_dict()["state"][0])
+    (0.9, ['exp_avg', 'exp_avg_sq', 'step'])
     """
 
-    def __init__(self, params, defaults: dict[str, Any], *, differentiable: bool = False) -> None:
+    def __init__(
+        self, params: ParamsT, defaults: dict[str, Any], *, differentiable: bool = False
+    ) -> None:
         if differentiable:
             raise ValueError(
                 "differentiable=True is not available: twingrad optimizers update parameters "
@@ -236,6 +269,14 @@ class Optimizer:
         """Forget the gradients: ``.grad = None`` (or zeros with ``set_to_none=False``).
 
         A Value's ``grad`` is a number that backward adds to, so it is set to 0 either way.
+
+        >>> import twingrad
+        >>> from twingrad.optim import SGD
+        >>> w = twingrad.tensor([1.0], requires_grad=True)
+        >>> w.grad = twingrad.tensor([2.0])
+        >>> SGD([w]).zero_grad()
+        >>> w.grad is None
+        True
         """
         for group in self.param_groups:
             for p in group["params"]:
@@ -248,10 +289,17 @@ class Optimizer:
                         p._grad.detach_()
                         p._grad._data[...] = 0
 
-    def step(self, closure: Callable[[], Any] | None = None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()`` if given.
 
         The closure re-evaluates the model and returns the loss (gradients enabled).
+
+        >>> import twingrad
+        >>> from twingrad.optim import SGD
+        >>> w = twingrad.tensor([1.0], requires_grad=True)
+        >>> w.grad = twingrad.tensor([2.0])
+        >>> SGD([w], lr=0.25).step(lambda: "loss"), w
+        ('loss', tensor([0.5000], requires_grad=True))
         """
         loss = None
         if closure is not None:
@@ -282,6 +330,12 @@ class Optimizer:
 
         ``{'state': {index: {...}}, 'param_groups': [{..., 'params': [indices]}]}``; the
         state tensors are the live buffers, as in PyTorch (copy them to keep a snapshot).
+
+        >>> import twingrad
+        >>> from twingrad.optim import SGD
+        >>> saved = SGD([twingrad.zeros(1, requires_grad=True)], lr=0.1).state_dict()
+        >>> saved["state"], saved["param_groups"][0]["lr"], saved["param_groups"][0]["params"]
+        ({}, 0.1, [0])
         """
         index: dict[int, int] = {}
         groups = []
@@ -301,6 +355,14 @@ class Optimizer:
         """Restore options and state saved by `state_dict` (copies; shapes are checked).
 
         Floating state tensors take each parameter's dtype; ``step`` stays as saved.
+
+        >>> import twingrad
+        >>> from twingrad.optim import SGD
+        >>> saved = SGD([twingrad.zeros(1, requires_grad=True)], lr=0.1).state_dict()
+        >>> opt = SGD([twingrad.zeros(1, requires_grad=True)], lr=0.5)
+        >>> opt.load_state_dict(saved)
+        >>> opt.param_groups[0]["lr"]
+        0.1
         """
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= state_dict.keys():
             raise ValueError(
@@ -374,10 +436,15 @@ def _cast_state(p, index, key: str, value):
 
 
 def to_fractions(array: np.ndarray) -> np.ndarray:
-    """An object array of Fractions holding ``array``'s values exactly."""
+    """An object array of Fractions holding ``array``'s values exactly.
+
+    >>> import numpy as np
+    >>> to_fractions(np.array([0.5, 0.25]))
+    array([Fraction(1, 2), Fraction(1, 4)], dtype=object)
+    """
     out = np.empty(array.shape, dtype=object)
     out.reshape(-1)[:] = [Fraction(v) for v in array.reshape(-1).tolist()]
     return out
 
 
-__all__ = ["Optimizer", "StateDict", "required"]
+__all__ = ["Optimizer", "ParamsT", "StateDict", "required"]
