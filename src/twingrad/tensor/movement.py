@@ -15,13 +15,18 @@ tensor([[1, 2, 0],
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twingrad.rules import RULES
 from twingrad.tensor.autograd import apply
 from twingrad.tensor.indexing import take
+
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
 
 
 def _sizes(args) -> tuple:
@@ -30,8 +35,13 @@ def _sizes(args) -> tuple:
     return tuple(int(a) for a in args)
 
 
-def infer_shape(x, shape: tuple) -> tuple:
-    """``shape`` with a -1 filled in, or PyTorch's error naming both shapes."""
+def infer_shape(x: Tensor, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``shape`` with a -1 filled in, or PyTorch's error naming both shapes.
+
+    >>> import twingrad
+    >>> infer_shape(twingrad.zeros(2, 6), (3, -1))
+    (3, 4)
+    """
     n = x.numel()
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred (-1) in a reshape")
@@ -52,7 +62,7 @@ def infer_shape(x, shape: tuple) -> tuple:
     return shape
 
 
-def reshape(input, *shape):
+def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """The same elements in a new shape; one size may be -1 (inferred).
 
     >>> import twingrad
@@ -74,7 +84,7 @@ def _view(input, shape):
     return out
 
 
-def expand(input, *sizes):
+def expand(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
     """Repeat size-1 dimensions (and add leading ones) without copying; -1 keeps a size.
 
     >>> import twingrad
@@ -109,7 +119,7 @@ def expand(input, *sizes):
     return apply(RULES["expand"], input, shape=shape)
 
 
-def permute(input, *dims):
+def permute(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     """Reorder the dimensions: dimension ``i`` of the result is ``dims[i]`` of the input.
 
     >>> import twingrad
@@ -127,7 +137,7 @@ def permute(input, *dims):
     return out
 
 
-def transpose(input, dim0: int, dim1: int):
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap dimensions ``dim0`` and ``dim1``.
 
     >>> import twingrad
@@ -144,7 +154,7 @@ def transpose(input, dim0: int, dim1: int):
     return permute(input, *dims)
 
 
-def unsqueeze(input, dim: int):
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``.
 
     >>> import twingrad
@@ -162,7 +172,7 @@ def unsqueeze(input, dim: int):
     return reshape(input, tuple(shape))
 
 
-def squeeze(input, dim=None):
+def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     """Remove dimensions of size 1 (all of them, or only those in ``dim``).
 
     >>> import twingrad
@@ -178,7 +188,7 @@ def squeeze(input, dim=None):
     return reshape(input, shape)
 
 
-def flatten(input, start_dim: int = 0, end_dim: int = -1):
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions ``start_dim`` to ``end_dim`` (both included) into one.
 
     >>> import twingrad
@@ -195,7 +205,7 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):
     return reshape(input, tuple(shape[:a]) + (n,) + tuple(shape[b + 1 :]))
 
 
-def cat(tensors, dim: int = 0):
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors joined along ``dim``; their shapes must match in every other dim.
 
     >>> import twingrad
@@ -233,7 +243,7 @@ def cat(tensors, dim: int = 0):
 concat = concatenate = cat
 
 
-def stack(tensors, dim: int = 0):
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """The tensors, all of one shape, joined along a new dimension ``dim``.
 
     >>> import twingrad
@@ -264,7 +274,9 @@ def _narrow(input, dim: int, start: int, length: int):
     return take(input, key, basic=True)
 
 
-def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
+def split(
+    tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0
+) -> tuple[Tensor, ...]:
     """Views of ``tensor`` cut along ``dim``: pieces of ``split_size`` (the last may be
     shorter), or pieces of the sizes listed.
 
@@ -306,7 +318,7 @@ def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
     return tuple(_narrow(tensor, dim, s, k) for s, k in zip(starts, sizes))
 
 
-def chunk(input, chunks: int, dim: int = 0) -> tuple:
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Up to ``chunks`` views of ``input`` of equal size along ``dim`` (the last may be
     smaller).
 
@@ -324,7 +336,7 @@ def chunk(input, chunks: int, dim: int = 0) -> tuple:
     return split(input, -(-n // chunks), dim)
 
 
-def flip(input, dims):
+def flip(input: Tensor, dims: int | Sequence[int]) -> Tensor:
     """A copy of ``input`` reversed along each dimension in ``dims``.
 
     >>> import twingrad
@@ -343,7 +355,7 @@ def flip(input, dims):
     return apply(RULES["flip"], input, dims=tuple(sorted(seen)) if input.ndim else ())
 
 
-def repeat(input, *sizes):
+def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
     """``input`` tiled ``sizes[i]`` times along dim ``i`` (new leading dims when more sizes
     than dims are given); PyTorch has this as the method ``Tensor.repeat``.
 
@@ -371,7 +383,9 @@ def repeat(input, *sizes):
 _PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
 
-def pad(input, pad, mode: str = "constant", value=None):
+def pad(
+    input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None
+) -> Tensor:
     """``input`` padded by ``pad = (left, right, top, bottom, ...)``: the last dimension
     first, as in ``torch.nn.functional.pad``. Negative pads crop. ``mode`` is
     "constant" (filled with ``value``, default 0), "reflect", "replicate" or "circular".
@@ -467,7 +481,7 @@ class MovementOps:
 
     __slots__ = ()
 
-    def reshape(self, *shape):
+    def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """`twingrad.reshape` as a method: the same elements in a new shape.
 
         >>> import twingrad
@@ -476,7 +490,7 @@ class MovementOps:
         """
         return reshape(self, *shape)
 
-    def view(self, *shape):
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
         """``reshape`` under PyTorch's other name (twingrad copies when it must).
 
         >>> import twingrad
@@ -485,7 +499,7 @@ class MovementOps:
         """
         return reshape(self, *shape)
 
-    def view_as(self, other):
+    def view_as(self, other: Tensor) -> Tensor:
         """This tensor reshaped to ``other``'s shape.
 
         >>> import twingrad
@@ -494,7 +508,7 @@ class MovementOps:
         """
         return reshape(self, tuple(other.shape))
 
-    def reshape_as(self, other):
+    def reshape_as(self, other: Tensor) -> Tensor:
         """This tensor reshaped to ``other``'s shape.
 
         >>> import twingrad
@@ -503,7 +517,7 @@ class MovementOps:
         """
         return reshape(self, tuple(other.shape))
 
-    def expand(self, *sizes):
+    def expand(self, *sizes: int | Sequence[int]) -> Tensor:
         """`twingrad.expand` as a method: size-1 dimensions repeated without a copy.
 
         >>> import twingrad
@@ -513,7 +527,7 @@ class MovementOps:
         """
         return expand(self, *sizes)
 
-    def expand_as(self, other):
+    def expand_as(self, other: Tensor) -> Tensor:
         """This tensor expanded to ``other``'s shape.
 
         >>> import twingrad
@@ -523,7 +537,7 @@ class MovementOps:
         """
         return expand(self, tuple(other.shape))
 
-    def permute(self, *dims):
+    def permute(self, *dims: int | Sequence[int]) -> Tensor:
         """`twingrad.permute` as a method: the dimensions reordered.
 
         >>> import twingrad
@@ -532,7 +546,7 @@ class MovementOps:
         """
         return permute(self, *dims)
 
-    def transpose(self, dim0: int, dim1: int):
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
         """`twingrad.transpose` as a method: dimensions ``dim0`` and ``dim1`` swapped.
 
         >>> import twingrad
@@ -544,7 +558,7 @@ class MovementOps:
     swapaxes = transpose
 
     @property
-    def T(self):  # noqa: N802  (PyTorch's name)
+    def T(self) -> Tensor:  # noqa: N802  (PyTorch's name)
         """All dimensions reversed (a matrix transposed).
 
         >>> import twingrad
@@ -555,7 +569,7 @@ class MovementOps:
         return permute(self, *reversed(range(self.ndim))) if self.ndim >= 2 else self
 
     @property
-    def mT(self):  # noqa: N802  (PyTorch's name)
+    def mT(self) -> Tensor:  # noqa: N802  (PyTorch's name)
         """The last two dimensions swapped (each matrix of a batch transposed).
 
         >>> import twingrad
@@ -566,7 +580,7 @@ class MovementOps:
             raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices")
         return transpose(self, -2, -1)
 
-    def t(self):
+    def t(self) -> Tensor:
         """The transpose of a matrix (a vector or a number is returned as it is).
 
         >>> import twingrad
@@ -580,7 +594,7 @@ class MovementOps:
             )
         return self.T
 
-    def unsqueeze(self, dim: int):
+    def unsqueeze(self, dim: int) -> Tensor:
         """`twingrad.unsqueeze` as a method: a size-1 dimension inserted at ``dim``.
 
         >>> import twingrad
@@ -589,7 +603,7 @@ class MovementOps:
         """
         return unsqueeze(self, dim)
 
-    def squeeze(self, dim=None):
+    def squeeze(self, dim: int | Sequence[int] | None = None) -> Tensor:
         """`twingrad.squeeze` as a method: size-1 dimensions removed.
 
         >>> import twingrad
@@ -598,7 +612,7 @@ class MovementOps:
         """
         return squeeze(self, dim)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """`twingrad.flatten` as a method: dimensions ``start_dim..end_dim`` merged.
 
         >>> import twingrad
@@ -607,7 +621,7 @@ class MovementOps:
         """
         return flatten(self, start_dim, end_dim)
 
-    def split(self, split_size, dim: int = 0) -> tuple:
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
         """`twingrad.split` as a method: pieces of ``split_size`` (or of the listed sizes).
 
         >>> import twingrad
@@ -616,7 +630,7 @@ class MovementOps:
         """
         return split(self, split_size, dim)
 
-    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         """`twingrad.chunk` as a method: ``chunks`` pieces as equal as possible.
 
         >>> import twingrad
@@ -625,7 +639,7 @@ class MovementOps:
         """
         return chunk(self, chunks, dim)
 
-    def flip(self, *dims):
+    def flip(self, *dims: int | Sequence[int]) -> Tensor:
         """`twingrad.flip` as a method: the order reversed along ``dims``.
 
         >>> import twingrad
@@ -635,7 +649,7 @@ class MovementOps:
         """
         return flip(self, _sizes(dims))
 
-    def repeat(self, *sizes):
+    def repeat(self, *sizes: int | Sequence[int]) -> Tensor:
         """The tensor tiled ``sizes`` times along each dimension.
 
         >>> import twingrad
