@@ -19,6 +19,8 @@ tensor([ 0.9000, -0.9000], requires_grad=True)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from twingrad.optim.optimizer import (
@@ -30,9 +32,19 @@ from twingrad.optim.optimizer import (
 )
 from twingrad.optim.sgd import check_option
 
+if TYPE_CHECKING:
+    from twingrad.optim.optimizer import ParamsT
 
-def lerp_(start: np.ndarray, end, weight: float) -> None:
-    """``start += weight * (end - start)`` in place, in PyTorch's two forms for accuracy."""
+
+def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """``start += weight * (end - start)`` in place, in PyTorch's two forms for accuracy.
+
+    >>> import numpy as np
+    >>> start = np.array([0.0, 10.0])
+    >>> lerp_(start, np.array([10.0, 0.0]), 0.25)
+    >>> start
+    array([2.5, 7.5])
+    """
     if abs(weight) < 0.5:
         start += weight * (end - start)
     else:
@@ -43,11 +55,20 @@ class Adam(Optimizer):
     """Adam (Kingma and Ba, 2014), as ``torch.optim.Adam``, with amsgrad and maximize.
 
     ``decoupled_weight_decay=True`` makes it AdamW.
+
+    >>> import twingrad
+    >>> from twingrad.optim import Adam
+    >>> w = twingrad.tensor([2.0], requires_grad=True)
+    >>> opt = Adam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> round(w.item(), 4)
+    1.9
     """
 
     def __init__(
         self,
-        params,
+        params: ParamsT,
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
@@ -124,11 +145,20 @@ class AdamW(Adam):
 
     The decay shrinks the parameters directly (``p *= 1 - lr * weight_decay``) instead of
     being added to the gradient, so Adam's scaling does not weaken it.
+
+    >>> import twingrad
+    >>> from twingrad.optim import AdamW
+    >>> w = twingrad.tensor([2.0], requires_grad=True)
+    >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> round(w.item(), 4)  # 2 * (1 - 0.1 * 0.5), then Adam's step of 0.1
+    1.8
     """
 
     def __init__(
         self,
-        params,
+        params: ParamsT,
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
