@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from twingrad.optim.optimizer import (
@@ -27,17 +29,29 @@ from twingrad.optim.optimizer import (
 )
 from twingrad.optim.sgd import check_option
 
+if TYPE_CHECKING:
+    from twingrad.optim.optimizer import ParamsT
+
 
 class Adagrad(Optimizer):
     """Adagrad (Duchi et al., 2011), as ``torch.optim.Adagrad``.
 
     As in PyTorch, the state (``step`` and the running ``sum``, which starts at
     ``initial_accumulator_value``) exists from construction on.
+
+    >>> import twingrad
+    >>> from twingrad.optim import Adagrad
+    >>> w = twingrad.tensor([2.0], requires_grad=True)
+    >>> opt = Adagrad([w], lr=0.5)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> round(w.item(), 4)
+    1.5
     """
 
     def __init__(
         self,
-        params,
+        params: ParamsT,
         lr: float = 1e-2,
         lr_decay: float = 0,
         weight_decay: float = 0,
