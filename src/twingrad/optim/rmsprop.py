@@ -19,6 +19,8 @@ With smoothing ``alpha`` (PyTorch's formulation):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from twingrad.optim.adam import lerp_
@@ -31,13 +33,26 @@ from twingrad.optim.optimizer import (
 )
 from twingrad.optim.sgd import check_option
 
+if TYPE_CHECKING:
+    from twingrad.optim.optimizer import ParamsT
+
 
 class RMSprop(Optimizer):
-    """RMSprop (Hinton's lecture 6e), as ``torch.optim.RMSprop``."""
+    """RMSprop (Hinton's lecture 6e), as ``torch.optim.RMSprop``.
+
+    >>> import twingrad
+    >>> from twingrad.optim import RMSprop
+    >>> w = twingrad.tensor([2.0], requires_grad=True)
+    >>> opt = RMSprop([w], lr=0.01)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> round(w.item(), 4)
+    1.9
+    """
 
     def __init__(
         self,
-        params,
+        params: ParamsT,
         lr: float = 1e-2,
         alpha: float = 0.99,
         eps: float = 1e-8,
