@@ -22,14 +22,24 @@ With momentum ``mu``, dampening ``tau`` and weight decay ``lambda`` (PyTorch's f
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twingrad.optim.optimizer import Optimizer, followed_gradient, state_like
 
+if TYPE_CHECKING:
+    from twingrad.optim.optimizer import ParamsT
 
-def check_option(name: str, value, low: float = 0.0) -> None:
-    """A ValueError naming a hyperparameter below its lower bound, as PyTorch's."""
+
+def check_option(name: str, value: float, low: float = 0.0) -> None:
+    """A ValueError naming a hyperparameter below its lower bound, as PyTorch's.
+
+    >>> check_option("learning rate", -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid learning rate value: -1
+    """
     if not value >= low:
         raise ValueError(f"Invalid {name} value: {value}")
 
@@ -39,11 +49,20 @@ class SGD(Optimizer):
 
     Exact (Fraction) parameters stay exact: the options are used as the exact values of
     the floats given.
+
+    >>> import twingrad
+    >>> from twingrad.optim import SGD
+    >>> w = twingrad.tensor([2.0], requires_grad=True)
+    >>> opt = SGD([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> round(w.item(), 4)
+    1.6
     """
 
     def __init__(
         self,
-        params,
+        params: ParamsT,
         lr: float = 1e-3,
         momentum: float = 0,
         dampening: float = 0,
