@@ -17,7 +17,9 @@ tensor([1, 1])
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,16 +30,26 @@ from twingrad.tensor import dtypes
 from twingrad.tensor.autograd import apply
 from twingrad.tensor.elementwise import broadcast_shapes
 
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
+
+    Dims = int | Sequence[int] | None  # one dim, several, or None for all
+
 # what max(dim)/min(dim) return, like torch.return_types.max: unpacks as (values, indices)
 max_result = namedtuple("max", ["values", "indices"])
 min_result = namedtuple("min", ["values", "indices"])
 
 
-def normalize_dims(x, dim, op: str = "sum") -> tuple | None:
+def normalize_dims(x: Tensor, dim: Dims, op: str = "sum") -> tuple[int, ...] | None:
     """``dim`` (None, an int or a sequence) as a sorted tuple of non-negative axes.
 
     None, an empty sequence and every dim of a 0-d tensor all mean "reduce everything"
     (None), as in PyTorch; a dim named twice is an error.
+
+    >>> import twingrad
+    >>> x = twingrad.zeros(2, 3, 4)
+    >>> normalize_dims(x, (-1, 0)), normalize_dims(x, []), normalize_dims(x, 1)
+    ((0, 2), None, (1,))
     """
     if dim is None:
         return None
@@ -85,7 +97,9 @@ def _inexact(x, rule) -> None:
         generic._not_rational(rule.name)
 
 
-def sum(input, dim=None, keepdim: bool = False, dtype=None):  # noqa: A001
+def sum(  # noqa: A001
+    input: Tensor, dim: Dims = None, keepdim: bool = False, dtype: dtypes.dtype | None = None
+) -> Tensor:
     """The sum over ``dim`` (all elements when None); bool and int sum to int64.
 
     >>> import twingrad
@@ -99,7 +113,9 @@ def sum(input, dim=None, keepdim: bool = False, dtype=None):  # noqa: A001
     return apply(RULES["sum"], input, dim=normalize_dims(input, dim, "sum"), keepdim=keepdim)
 
 
-def mean(input, dim=None, keepdim: bool = False, dtype=None):
+def mean(
+    input: Tensor, dim: Dims = None, keepdim: bool = False, dtype: dtypes.dtype | None = None
+) -> Tensor:
     """The mean over ``dim`` (all elements when None); needs a floating dtype.
 
     >>> import twingrad
@@ -116,7 +132,9 @@ def mean(input, dim=None, keepdim: bool = False, dtype=None):
     return apply(RULES["mean"], input, dim=normalize_dims(input, dim, "mean"), keepdim=keepdim)
 
 
-def prod(input, dim=None, keepdim: bool = False, dtype=None):
+def prod(
+    input: Tensor, dim: Dims = None, keepdim: bool = False, dtype: dtypes.dtype | None = None
+) -> Tensor:
     """The product over one ``dim`` (all elements when None); bool and int give int64.
 
     Its gradient is the product of the other elements, so zeros in the input are fine.
@@ -137,7 +155,7 @@ def prod(input, dim=None, keepdim: bool = False, dtype=None):
     return apply(RULES["prod"], input, dim=dims, keepdim=keepdim)
 
 
-def amax(input, dim=(), keepdim: bool = False):
+def amax(input: Tensor, dim: Dims = (), keepdim: bool = False) -> Tensor:
     """The maximum over ``dim`` (an int or tuple; all dims by default).
 
     Tied maxima share the gradient evenly (max(dim) instead gives it to one index).
@@ -153,7 +171,7 @@ def amax(input, dim=(), keepdim: bool = False):
     return apply(RULES["amax"], input, dim=dims, keepdim=keepdim)
 
 
-def amin(input, dim=(), keepdim: bool = False):
+def amin(input: Tensor, dim: Dims = (), keepdim: bool = False) -> Tensor:
     """The minimum over ``dim`` (an int or tuple; all dims by default); ties share the grad.
 
     >>> import twingrad
@@ -187,7 +205,9 @@ def _extreme(input, dim, keepdim, other, largest: bool):
     return result(values, Tensor._make(index))
 
 
-def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
+def max(  # noqa: A001
+    input: Tensor, dim: int | None = None, keepdim: bool = False, *, other: Tensor | None = None
+) -> Tensor | tuple[Tensor, Tensor]:
     """The largest element; with ``dim``, (values, indices) along it; with a tensor, maximum.
 
     ``max()`` shares the gradient among tied maxima; ``max(dim)`` sends it to the
@@ -203,7 +223,9 @@ def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
     return _extreme(input, dim, keepdim, other, largest=True)
 
 
-def min(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
+def min(  # noqa: A001
+    input: Tensor, dim: int | None = None, keepdim: bool = False, *, other: Tensor | None = None
+) -> Tensor | tuple[Tensor, Tensor]:
     """The smallest element; with ``dim``, (values, indices) along it; with a tensor, minimum.
 
     >>> import twingrad
@@ -231,7 +253,7 @@ def _arg(input, dim, keepdim, largest: bool):
     return Tensor._make(index)
 
 
-def argmax(input, dim=None, keepdim: bool = False):
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """The index of the first maximum (over the flattened tensor when ``dim`` is None).
 
     >>> import twingrad
@@ -242,7 +264,7 @@ def argmax(input, dim=None, keepdim: bool = False):
     return _arg(input, dim, keepdim, largest=True)
 
 
-def argmin(input, dim=None, keepdim: bool = False):
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """The index of the first minimum (over the flattened tensor when ``dim`` is None).
 
     >>> import twingrad
@@ -286,7 +308,14 @@ def _var_like(rule, input, dim, unbiased, keepdim, correction):
     return apply(rule, input, dim=dims, correction=correction, keepdim=keepdim)
 
 
-def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+def var(
+    input: Tensor,
+    dim: Dims = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: float | None = None,
+) -> Tensor:
     """The variance over ``dim``: sum((x - mean)^2) / (n - correction), correction 1 by default.
 
     ``unbiased=False`` is ``correction=0``. Exact on fraction tensors.
@@ -298,7 +327,14 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     return _var_like(RULES["var"], input, dim, unbiased, keepdim, correction)
 
 
-def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+def std(
+    input: Tensor,
+    dim: Dims = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
+    *,
+    correction: float | None = None,
+) -> Tensor:
     """The standard deviation over ``dim``: the square root of `var` (same arguments).
 
     >>> import twingrad
@@ -308,7 +344,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     return _var_like(RULES["std"], input, dim, unbiased, keepdim, correction)
 
 
-def logsumexp(input, dim, keepdim: bool = False):
+def logsumexp(input: Tensor, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over ``dim`` (an int or tuple), without overflow for large input.
 
     >>> import twingrad
@@ -338,7 +374,7 @@ def _softmax_like(rule, input, dim, dtype):
     return apply(rule, input, dim=_one_dim(input, dim, rule.name))
 
 
-def softmax(input, dim, dtype=None):
+def softmax(input: Tensor, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
     """exp(input) / sum(exp(input)) along ``dim``, stable for large input.
 
     >>> import twingrad
@@ -349,7 +385,7 @@ def softmax(input, dim, dtype=None):
     return _softmax_like(RULES["softmax"], input, dim, dtype)
 
 
-def log_softmax(input, dim, dtype=None):
+def log_softmax(input: Tensor, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
     """log(softmax(input)) along ``dim``, computed as input - logsumexp(input) (stable).
 
     >>> import twingrad
@@ -367,7 +403,7 @@ def _truth(input, dim, keepdim: bool, test, op: str):
     return type(input)._make(np.asarray(out, dtype=bool))
 
 
-def all(input, dim=None, keepdim: bool = False):  # noqa: A001
+def all(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether every element (along ``dim``) is nonzero; a bool tensor.
 
     >>> import twingrad
@@ -378,7 +414,7 @@ def all(input, dim=None, keepdim: bool = False):  # noqa: A001
     return _truth(input, dim, keepdim, np.all, "all")
 
 
-def any(input, dim=None, keepdim: bool = False):  # noqa: A001
+def any(input: Tensor, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether some element (along ``dim``) is nonzero; a bool tensor.
 
     >>> import twingrad
@@ -388,7 +424,9 @@ def any(input, dim=None, keepdim: bool = False):  # noqa: A001
     return _truth(input, dim, keepdim, np.any, "any")
 
 
-def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+def isclose(
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
     """Elementwise ``|input - other| <= atol + rtol * |other|`` (equal infinities are close).
 
     Both tensors must have the same dtype, as in PyTorch.
@@ -418,7 +456,7 @@ def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: b
 
 
 def allclose(
-    input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> bool:
     """Whether every element of ``input`` is close to ``other`` (see `isclose`).
 
@@ -430,7 +468,7 @@ def allclose(
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
-def equal(input, other) -> bool:
+def equal(input: Tensor, other: Tensor) -> bool:
     """Whether both tensors have the same shape and the same values.
 
     >>> import twingrad
@@ -445,7 +483,13 @@ class ReductionOps:
 
     __slots__ = ()
 
-    def sum(self, dim=None, keepdim: bool = False, dtype=None, axis=None):
+    def sum(
+        self,
+        dim: Dims = None,
+        keepdim: bool = False,
+        dtype: dtypes.dtype | None = None,
+        axis: Dims = None,
+    ) -> Tensor:
         """`twingrad.sum` as a method (``axis`` is numpy's name for ``dim``).
 
         >>> import twingrad
@@ -454,7 +498,13 @@ class ReductionOps:
         """
         return sum(self, dim if axis is None else axis, keepdim, dtype)
 
-    def mean(self, dim=None, keepdim: bool = False, dtype=None, axis=None):
+    def mean(
+        self,
+        dim: Dims = None,
+        keepdim: bool = False,
+        dtype: dtypes.dtype | None = None,
+        axis: Dims = None,
+    ) -> Tensor:
         """`twingrad.mean` as a method.
 
         >>> import twingrad
@@ -463,7 +513,9 @@ class ReductionOps:
         """
         return mean(self, dim if axis is None else axis, keepdim, dtype)
 
-    def prod(self, dim=None, keepdim: bool = False, dtype=None):
+    def prod(
+        self, dim: Dims = None, keepdim: bool = False, dtype: dtypes.dtype | None = None
+    ) -> Tensor:
         """`twingrad.prod` as a method.
 
         >>> import twingrad
@@ -472,7 +524,7 @@ class ReductionOps:
         """
         return prod(self, dim, keepdim, dtype)
 
-    def amax(self, dim=(), keepdim: bool = False):
+    def amax(self, dim: Dims = (), keepdim: bool = False) -> Tensor:
         """`twingrad.amax` as a method: the largest values (over all dims by default).
 
         >>> import twingrad
@@ -481,7 +533,7 @@ class ReductionOps:
         """
         return amax(self, dim, keepdim)
 
-    def amin(self, dim=(), keepdim: bool = False):
+    def amin(self, dim: Dims = (), keepdim: bool = False) -> Tensor:
         """`twingrad.amin` as a method: the smallest values (over all dims by default).
 
         >>> import twingrad
@@ -490,7 +542,9 @@ class ReductionOps:
         """
         return amin(self, dim, keepdim)
 
-    def max(self, dim=None, keepdim: bool = False, *, other=None):
+    def max(
+        self, dim: int | None = None, keepdim: bool = False, *, other: Tensor | None = None
+    ) -> Tensor | tuple[Tensor, Tensor]:
         """`twingrad.max` as a method: the largest element, or (values, indices) along ``dim``.
 
         >>> import twingrad
@@ -500,7 +554,9 @@ class ReductionOps:
         """
         return max(self, dim, keepdim, other=other)
 
-    def min(self, dim=None, keepdim: bool = False, *, other=None):
+    def min(
+        self, dim: int | None = None, keepdim: bool = False, *, other: Tensor | None = None
+    ) -> Tensor | tuple[Tensor, Tensor]:
         """`twingrad.min` as a method: the smallest element, or (values, indices) along ``dim``.
 
         >>> import twingrad
@@ -510,7 +566,7 @@ class ReductionOps:
         """
         return min(self, dim, keepdim, other=other)
 
-    def argmax(self, dim=None, keepdim: bool = False):
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """`twingrad.argmax` as a method: where the largest element is.
 
         >>> import twingrad
@@ -519,7 +575,7 @@ class ReductionOps:
         """
         return argmax(self, dim, keepdim)
 
-    def argmin(self, dim=None, keepdim: bool = False):
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """`twingrad.argmin` as a method: where the smallest element is.
 
         >>> import twingrad
@@ -528,7 +584,14 @@ class ReductionOps:
         """
         return argmin(self, dim, keepdim)
 
-    def var(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    def var(
+        self,
+        dim: Dims = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+    ) -> Tensor:
         """`twingrad.var` as a method: the variance (with Bessel's correction by default).
 
         >>> import twingrad
@@ -537,7 +600,14 @@ class ReductionOps:
         """
         return var(self, dim, unbiased, keepdim, correction=correction)
 
-    def std(self, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    def std(
+        self,
+        dim: Dims = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: float | None = None,
+    ) -> Tensor:
         """`twingrad.std` as a method: the standard deviation (Bessel-corrected by default).
 
         >>> import twingrad
@@ -546,7 +616,7 @@ class ReductionOps:
         """
         return std(self, dim, unbiased, keepdim, correction=correction)
 
-    def logsumexp(self, dim, keepdim: bool = False):
+    def logsumexp(self, dim: int | Sequence[int], keepdim: bool = False) -> Tensor:
         """`twingrad.logsumexp` as a method: log(sum(exp(x))) without overflow.
 
         >>> import twingrad
@@ -555,7 +625,7 @@ class ReductionOps:
         """
         return logsumexp(self, dim, keepdim)
 
-    def softmax(self, dim, dtype=None):
+    def softmax(self, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
         """`twingrad.softmax` as a method: exp(x) / sum(exp(x)) along ``dim``.
 
         >>> import twingrad
@@ -564,7 +634,7 @@ class ReductionOps:
         """
         return softmax(self, dim, dtype)
 
-    def log_softmax(self, dim, dtype=None):
+    def log_softmax(self, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
         """`twingrad.log_softmax` as a method: the log of softmax, computed stably.
 
         >>> import twingrad
@@ -573,7 +643,7 @@ class ReductionOps:
         """
         return log_softmax(self, dim, dtype)
 
-    def all(self, dim=None, keepdim: bool = False):
+    def all(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
         """`twingrad.all` as a method: whether every element is nonzero.
 
         >>> import twingrad
@@ -582,7 +652,7 @@ class ReductionOps:
         """
         return all(self, dim, keepdim)
 
-    def any(self, dim=None, keepdim: bool = False):
+    def any(self, dim: Dims = None, keepdim: bool = False) -> Tensor:
         """`twingrad.any` as a method: whether some element is nonzero.
 
         >>> import twingrad
@@ -591,7 +661,9 @@ class ReductionOps:
         """
         return any(self, dim, keepdim)
 
-    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+    def isclose(
+        self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    ) -> Tensor:
         """`twingrad.isclose` as a method: elementwise abs(a - b) <= atol + rtol * abs(b).
 
         >>> import twingrad
@@ -601,7 +673,7 @@ class ReductionOps:
         return isclose(self, other, rtol, atol, equal_nan)
 
     def allclose(
-        self, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+        self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
     ) -> bool:
         """`twingrad.allclose` as a method.
 
@@ -611,7 +683,7 @@ class ReductionOps:
         """
         return allclose(self, other, rtol, atol, equal_nan)
 
-    def equal(self, other) -> bool:
+    def equal(self, other: Tensor) -> bool:
         """`twingrad.equal` as a method: same shape and same values.
 
         >>> import twingrad
