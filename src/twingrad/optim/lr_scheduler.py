@@ -50,6 +50,19 @@ class LRScheduler:
     Subclasses define ``get_lr()`` (the rates for ``last_epoch``, usually from the current
     rates) and, where there is one, ``_closed_form_lr()`` (the rates straight from
     ``base_lrs``, used when an epoch number is given).
+
+    >>> import twingrad
+    >>> from twingrad.optim import SGD
+    >>> opt = SGD([twingrad.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+    >>> for _ in range(3):
+    ...     sched.step()
+    >>> sched.last_epoch, sched.get_last_lr()
+    (3, [0.5])
+    >>> again = StepLR(SGD([twingrad.zeros(1, requires_grad=True)], lr=1.0), step_size=2)
+    >>> again.load_state_dict(sched.state_dict())
+    >>> again.get_last_lr()
+    [0.5]
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
@@ -135,7 +148,12 @@ class LambdaLR(LRScheduler):
     [0.25]
     """
 
-    def __init__(self, optimizer: Optimizer, lr_lambda, last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
         self.optimizer = optimizer
         if isinstance(lr_lambda, list | tuple):
             if len(lr_lambda) != len(optimizer.param_groups):
@@ -157,6 +175,7 @@ class LambdaLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes saved by `state_dict`, callable objects' included."""
         state = dict(state_dict)
         saved = state.pop("lr_lambdas")
         self.__dict__.update(state)
@@ -165,11 +184,22 @@ class LambdaLR(LRScheduler):
                 fn.__dict__.update(attributes)
 
     def get_lr(self) -> list[float]:
+        """The learning rates for ``last_epoch`` (see the class docstring)."""
         return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
 class StepLR(LRScheduler):
-    """Multiply the rate by ``gamma`` every ``step_size`` epochs."""
+    """Multiply the rate by ``gamma`` every ``step_size`` epochs.
+
+    >>> import twingrad
+    >>> from twingrad.optim import SGD
+    >>> opt = SGD([twingrad.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = StepLR(opt, step_size=2, gamma=0.5)
+    >>> for _ in range(4):
+    ...     sched.step()
+    >>> sched.get_last_lr()
+    [0.25]
+    """
 
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
@@ -179,6 +209,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The learning rates for ``last_epoch`` (see the class docstring)."""
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
@@ -188,7 +219,17 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the rate by ``gamma`` at each epoch listed in ``milestones``."""
+    """Multiply the rate by ``gamma`` at each epoch listed in ``milestones``.
+
+    >>> import twingrad
+    >>> from twingrad.optim import SGD
+    >>> opt = SGD([twingrad.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
+    >>> for _ in range(3):
+    ...     sched.step()
+    >>> sched.get_last_lr()
+    [0.25]
+    """
 
     def __init__(
         self,
@@ -202,11 +243,13 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes saved by `state_dict` (milestones back to a Counter)."""
         super().load_state_dict(state_dict)
         # a checkpoint stores the Counter as a plain dict
         self.milestones = Counter(self.milestones)
 
     def get_lr(self) -> list[float]:
+        """The learning rates for ``last_epoch`` (see the class docstring)."""
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
         factor = self.gamma ** self.milestones[self.last_epoch]
@@ -219,13 +262,24 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the rate by ``gamma`` every epoch."""
+    """Multiply the rate by ``gamma`` every epoch.
+
+    >>> import twingrad
+    >>> from twingrad.optim import SGD
+    >>> opt = SGD([twingrad.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = ExponentialLR(opt, gamma=0.5)
+    >>> for _ in range(3):
+    ...     sched.step()
+    >>> sched.get_last_lr()
+    [0.125]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The learning rates for ``last_epoch`` (see the class docstring)."""
         if self._is_initial:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
@@ -240,6 +294,15 @@ class CosineAnnealingLR(LRScheduler):
     ``lr = eta_min + (initial_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``, computed
     step by step from the current rate as PyTorch does (so outside changes to the rate are
     kept), which also makes it rise again after ``T_max``.
+
+    >>> import twingrad
+    >>> from twingrad.optim import SGD
+    >>> opt = SGD([twingrad.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = CosineAnnealingLR(opt, T_max=4)
+    >>> for _ in range(2):
+    ...     sched.step()
+    >>> sched.get_last_lr()
+    [0.5]
     """
 
     def __init__(
@@ -250,6 +313,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The learning rates for ``last_epoch`` (see the class docstring)."""
         t, t_max, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._current_lrs()
@@ -279,6 +343,17 @@ class LinearLR(LRScheduler):
 
     The usual linear warm-up: ``LinearLR(opt, start_factor=0.1, total_iters=5)`` starts at a
     tenth of the rate and reaches the full rate after five steps.
+
+    >>> import twingrad
+    >>> from twingrad.optim import SGD
+    >>> opt = SGD([twingrad.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = LinearLR(opt, start_factor=0.25, total_iters=3)
+    >>> sched.get_last_lr()
+    [0.25]
+    >>> for _ in range(3):
+    ...     sched.step()
+    >>> sched.get_last_lr()
+    [1.0]
     """
 
     def __init__(
@@ -304,6 +379,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The learning rates for ``last_epoch`` (see the class docstring)."""
         if self.last_epoch == 0:
             return [lr * self.start_factor for lr in self._current_lrs()]
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -326,6 +402,16 @@ class OneCycleLR(LRScheduler):
     Stepped once per batch, ``total_steps`` times (or ``epochs * steps_per_epoch``). With
     ``cycle_momentum`` the momentum (or Adam's beta1) moves the opposite way, between
     ``max_momentum`` and ``base_momentum``.
+
+    >>> import twingrad
+    >>> from twingrad.optim import SGD
+    >>> opt = SGD([twingrad.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = OneCycleLR(opt, max_lr=1.0, total_steps=5)
+    >>> round(sched.get_last_lr()[0], 4)  # max_lr / div_factor
+    0.04
+    >>> sched.step()
+    >>> round(sched.get_last_lr()[0], 4)
+    0.9505
     """
 
     def __init__(
@@ -432,6 +518,7 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self) -> list[float]:
+        """The learning rates for ``last_epoch`` (see the class docstring)."""
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(
@@ -523,11 +610,13 @@ class SequentialLR(LRScheduler):
         self._last_lr = scheduler.get_last_lr()
 
     def state_dict(self) -> dict[str, Any]:
+        """Every attribute but the optimizer, with each scheduler's own state dict."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore the attributes saved by `state_dict`, and each scheduler's state."""
         state = dict(state_dict)
         saved = state.pop("_schedulers")
         self.__dict__.update(state)
