@@ -18,7 +18,8 @@ from __future__ import annotations
 import collections.abc
 import math
 import numbers
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from twingrad.data.dataset import Dataset, IterableDataset, as_generator
 from twingrad.tensor.creation import tensor
 from twingrad.tensor.movement import stack
 from twingrad.tensor.tensor import Tensor
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 # -- samplers ----------------------------------------------------------------------------
 
@@ -40,7 +44,7 @@ class Sampler:
 class SequentialSampler(Sampler):
     """Indices 0, 1, ..., len(data_source) - 1."""
 
-    def __init__(self, data_source) -> None:
+    def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
 
     def __iter__(self) -> Iterator[int]:
@@ -59,7 +63,11 @@ class RandomSampler(Sampler):
     """
 
     def __init__(
-        self, data_source, replacement: bool = False, num_samples: int | None = None, generator=None
+        self,
+        data_source: Sized,
+        replacement: bool = False,
+        num_samples: int | None = None,
+        generator: np.random.Generator | int | None = None,
     ) -> None:
         self.data_source = data_source
         self.replacement = replacement
@@ -136,7 +144,7 @@ def _tensor_from_array(array: np.ndarray) -> Tensor:
     return tensor(array)
 
 
-def default_collate(batch: list):
+def default_collate(batch: list) -> Any:
     """Join a list of samples into a batch, field by field, as PyTorch's default_collate.
 
     Tensors are stacked along a new first dimension; numpy arrays and numpy scalars become
@@ -174,8 +182,12 @@ def default_collate(batch: list):
     )
 
 
-def default_convert(data):
-    """Turn numpy arrays into tensors, inside tuples, lists and dicts too (no batching)."""
+def default_convert(data: Any) -> Any:
+    """Turn numpy arrays into tensors, inside tuples, lists and dicts too (no batching).
+
+    >>> default_convert((np.array([1, 2]), "a"))
+    [tensor([1, 2]), 'a']
+    """
     if isinstance(data, np.ndarray) and data.dtype.kind not in "USO":
         return _tensor_from_array(data)
     if isinstance(data, collections.abc.Mapping):
@@ -215,8 +227,8 @@ class DataLoader:
         drop_last: bool = False,
         timeout: float = 0,
         worker_init_fn: Callable | None = None,
-        multiprocessing_context=None,
-        generator=None,
+        multiprocessing_context: str | BaseContext | None = None,
+        generator: np.random.Generator | int | None = None,
         *,
         prefetch_factor: int | None = None,
         persistent_workers: bool = False,
