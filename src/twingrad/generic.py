@@ -16,8 +16,21 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import DTypeLike
+
+    from twingrad.rules.core import Rule
+    from twingrad.scalar.value import Value
+    from twingrad.tensor.tensor import Tensor
+
+    # what the functions below take and give: a float (the scalar engine), a Fraction
+    # (exact mode), a numpy array (the tensor engine) or an engine object (create_graph)
+    Operand = float | Fraction | np.ndarray | np.generic | Value | Tensor
+    Array = np.ndarray | np.generic | Tensor  # operands with a shape
 
 INF = math.inf
 NAN = math.nan
@@ -40,7 +53,7 @@ def _is_float(x) -> bool:
     return isinstance(x, float)
 
 
-def exp(x):
+def exp(x: Operand) -> Operand:
     """e^x; inf where ``math.exp`` would overflow.
 
     >>> exp(0.0), exp(1000.0)
@@ -58,7 +71,7 @@ def exp(x):
     return x.exp()
 
 
-def log(x):
+def log(x: Operand) -> Operand:
     """The natural log; -inf at 0 and nan below it, as in IEEE 754.
 
     >>> log(1.0), log(0.0), log(-1.0)
@@ -77,7 +90,7 @@ def log(x):
     return x.log()
 
 
-def sqrt(x):
+def sqrt(x: Operand) -> Operand:
     """The square root; nan for a negative number.
 
     >>> sqrt(4.0), sqrt(-1.0)
@@ -92,7 +105,7 @@ def sqrt(x):
     return x.sqrt()
 
 
-def sin(x):
+def sin(x: Operand) -> Operand:
     """The sine; nan for an infinity.
 
     >>> sin(0.0), sin(math.inf)
@@ -107,7 +120,7 @@ def sin(x):
     return x.sin()
 
 
-def cos(x):
+def cos(x: Operand) -> Operand:
     """The cosine; nan for an infinity.
 
     >>> cos(0.0), cos(math.inf)
@@ -122,7 +135,7 @@ def cos(x):
     return x.cos()
 
 
-def tanh(x):
+def tanh(x: Operand) -> Operand:
     """The hyperbolic tangent.
 
     >>> tanh(0.0), tanh(1000.0)
@@ -137,8 +150,12 @@ def tanh(x):
     return x.tanh()
 
 
-def sigmoid(x):
-    """1 / (1 + e^-x), computed so that neither tail overflows."""
+def sigmoid(x: Operand) -> Operand:
+    """1 / (1 + e^-x), computed so that neither tail overflows.
+
+    >>> sigmoid(0.0), sigmoid(-1000.0)
+    (0.5, 0.0)
+    """
     if _is_float(x):
         if x >= 0.0:
             return 1.0 / (1.0 + exp(-x))
@@ -152,7 +169,7 @@ def sigmoid(x):
     return x.sigmoid()
 
 
-def relu(x):
+def relu(x: Operand) -> Operand:
     """max(x, 0); nan stays nan, a Fraction stays a Fraction.
 
     >>> relu(-2.0), relu(3.0), relu(Fraction(-1, 2))
@@ -171,8 +188,12 @@ def relu(x):
     return x.relu()
 
 
-def sign(x):
-    """-1, 0 or 1 with the type of x (0 at 0, as PyTorch's abs backward uses)."""
+def sign(x: Operand) -> Operand:
+    """-1, 0 or 1 with the type of x (0 at 0, as PyTorch's abs backward uses).
+
+    >>> sign(-2.5), sign(Fraction(3)), sign(np.array([-1.0, 0.0, np.nan]))
+    (-1.0, Fraction(1, 1), array([-1.,  0.,  0.]))
+    """
     if _is_float(x):
         return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)  # 0 at nan too, as PyTorch
     if isinstance(x, Fraction):
@@ -186,8 +207,12 @@ def sign(x):
     return x.sign()
 
 
-def div(a, b):
-    """a / b with IEEE 754 results for a zero divisor on floats."""
+def div(a: Operand, b: Operand) -> Operand:
+    """a / b with IEEE 754 results for a zero divisor on floats.
+
+    >>> div(1.0, 2.0), div(-1.0, 0.0), div(0.0, 0.0)
+    (0.5, -inf, nan)
+    """
     try:
         return a / b
     except ZeroDivisionError:
@@ -199,8 +224,12 @@ def div(a, b):
         return math.copysign(INF, a) * math.copysign(1.0, float(b))
 
 
-def power(a, b):
-    """a ** b with IEEE 754 / PyTorch results where Python raises or goes complex."""
+def power(a: Operand, b: Operand) -> Operand:
+    """a ** b with IEEE 754 / PyTorch results where Python raises or goes complex.
+
+    >>> power(-8.0, 1 / 3), power(0.0, -1.0), power(Fraction(2), 3)
+    (nan, inf, Fraction(8, 1))
+    """
     # only two plain numbers take the float path; an array or engine object with a float
     # exponent (x ** 2.0) is left to its own ** below
     if (_is_float(a) or _is_float(b)) and isinstance(a, int | float) and isinstance(b, int | float):
@@ -227,7 +256,7 @@ def power(a, b):
     return a**b
 
 
-def power_const(x, c):
+def power_const(x: Operand, c: float) -> Operand:
     """x ** c for a constant exponent, as PyTorch computes it.
 
     PyTorch evaluates ``x ** 0.5`` as sqrt(x) and ``x ** -0.5`` as 1/sqrt(x), which differ
@@ -247,7 +276,7 @@ def _is_engine(x) -> bool:
     return not isinstance(x, int | float | Fraction | np.ndarray | np.generic)
 
 
-def where(condition, x, y):
+def where(condition: bool | np.ndarray | np.generic | Tensor, x: Operand, y: Operand) -> Operand:
     """x where condition holds, else y (a conditional for floats, np.where for arrays).
 
     With an engine object (a Tensor) among x and y the result is one too, built with
@@ -265,21 +294,29 @@ def where(condition, x, y):
     return np.where(np.asarray(condition), x, y)
 
 
-def maximum(a, b):
-    """The larger of a and b, elementwise; nan if either is nan (as in PyTorch)."""
+def maximum(a: Operand, b: Operand) -> Operand:
+    """The larger of a and b, elementwise; nan if either is nan (as in PyTorch).
+
+    >>> maximum(1.0, math.nan), maximum(np.array([1.0, 5.0]), 3.0)
+    (nan, array([3., 5.]))
+    """
     if isinstance(a, np.ndarray | np.generic) or isinstance(b, np.ndarray | np.generic):
         return np.maximum(a, b)
     return a if a > b or a != a else b
 
 
-def minimum(a, b):
-    """The smaller of a and b, elementwise; nan if either is nan (as in PyTorch)."""
+def minimum(a: Operand, b: Operand) -> Operand:
+    """The smaller of a and b, elementwise; nan if either is nan (as in PyTorch).
+
+    >>> minimum(1.0, 2.0), minimum(np.array([1.0, 5.0]), 3.0)
+    (1.0, array([1., 3.]))
+    """
     if isinstance(a, np.ndarray | np.generic) or isinstance(b, np.ndarray | np.generic):
         return np.minimum(a, b)
     return a if a < b or a != a else b
 
 
-def clamp(x, min=None, max=None):  # noqa: A002  (PyTorch's argument names)
+def clamp(x: Operand, min: Operand | None = None, max: Operand | None = None) -> Operand:  # noqa: A002  (PyTorch's argument names)
     """x limited to [min, max] (either bound may be None); nan stays nan.
 
     With min > max every element becomes max, as in PyTorch.
@@ -292,7 +329,7 @@ def clamp(x, min=None, max=None):  # noqa: A002  (PyTorch's argument names)
     return x if max is None else minimum(x, max)
 
 
-def indicator(condition, like):
+def indicator(condition: bool | np.ndarray | np.generic | Tensor, like: Operand) -> Operand:
     """1 where ``condition`` holds and 0 elsewhere, in the number type of ``like``.
 
     Multiplying by a float64 or Python-float mask would upcast float32 data and turn
@@ -314,8 +351,13 @@ def indicator(condition, like):
     return condition.to(like.dtype)
 
 
-def broadcast_to(x, shape):
-    """x repeated along new or size-1 axes to ``shape`` (for arrays: not to be written to)."""
+def broadcast_to(x: Array, shape: tuple[int, ...]) -> Array:
+    """x repeated along new or size-1 axes to ``shape`` (for arrays: not to be written to).
+
+    >>> broadcast_to(np.array([1, 2]), (2, 2))
+    array([[1, 2],
+           [1, 2]])
+    """
     if isinstance(x, np.ndarray | np.generic):
         if math.prod(shape) <= _SMALL:
             # np.broadcast_to's view takes longer to build than a small copy (~5 vs ~1 µs)
@@ -329,29 +371,45 @@ def broadcast_to(x, shape):
 _SMALL = 1 << 16
 
 
-def sum_axes(x, axes, keepdims: bool = False):
-    """x summed over ``axes`` (a tuple of non-negative ints)."""
+def sum_axes(x: Array, axes: tuple[int, ...], keepdims: bool = False) -> Array:
+    """x summed over ``axes`` (a tuple of non-negative ints).
+
+    >>> sum_axes(np.ones((2, 3)), (0,)), sum_axes(np.ones((2, 3)), (1,), keepdims=True).shape
+    (array([2., 2., 2.]), (2, 1))
+    """
     if isinstance(x, np.ndarray | np.generic):
         return x.sum(axis=axes, keepdims=keepdims)
     return x.sum(dim=axes, keepdim=keepdims)
 
 
-def permute(x, axes):
-    """x with its axes reordered (numpy's transpose, PyTorch's permute)."""
+def permute(x: Array, axes: tuple[int, ...]) -> Array:
+    """x with its axes reordered (numpy's transpose, PyTorch's permute).
+
+    >>> permute(np.zeros((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
     if isinstance(x, np.ndarray | np.generic):
         return x.transpose(axes)
     return x.permute(*axes)
 
 
-def swap_last(x):
-    """x with its last two axes swapped (a matrix transpose, batched)."""
+def swap_last(x: Array) -> Array:
+    """x with its last two axes swapped (a matrix transpose, batched).
+
+    >>> swap_last(np.zeros((5, 2, 3))).shape
+    (5, 3, 2)
+    """
     if isinstance(x, np.ndarray | np.generic):
         return x.swapaxes(-1, -2)
     return x.transpose(-1, -2)
 
 
-def zeros(shape, dtype):
-    """An array of zeros; exact (object) arrays hold Fraction(0) so results stay Fractions."""
+def zeros(shape: int | tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
+    """An array of zeros; exact (object) arrays hold Fraction(0) so results stay Fractions.
+
+    >>> zeros((2,), np.float32), zeros((1,), object)
+    (array([0., 0.], dtype=float32), array([Fraction(0, 1)], dtype=object))
+    """
     if np.dtype(dtype) == object:
         return np.full(shape, Fraction(0), dtype=object)
     return np.zeros(shape, dtype)
@@ -362,15 +420,23 @@ def _is_basic(key: tuple) -> bool:
     return all(k is None or k is Ellipsis or isinstance(k, slice) or type(k) is int for k in key)
 
 
-def index(x, key: tuple):
-    """``x[key]`` for a key already in numpy's form (ints, slices, None, Ellipsis, arrays)."""
+def index(x: Array, key: tuple[Any, ...]) -> Array:
+    """``x[key]`` for a key already in numpy's form (ints, slices, None, Ellipsis, arrays).
+
+    >>> index(np.arange(6).reshape(2, 3), (1, slice(1, None)))
+    array([4, 5])
+    """
     if isinstance(x, np.ndarray | np.generic):
         return x[key]
     return x._index(key)
 
 
-def index_put(x, key: tuple, value):
-    """A copy of ``x`` with ``value`` written at ``x[key]``."""
+def index_put(x: Array, key: tuple[Any, ...], value: Operand) -> Array:
+    """A copy of ``x`` with ``value`` written at ``x[key]``.
+
+    >>> index_put(np.zeros(3), (1,), 5.0)
+    array([0., 5., 0.])
+    """
     if isinstance(x, np.ndarray | np.generic):
         out = x.copy()
         out[key] = Fraction(value) if x.dtype == object and type(value) is int else value
@@ -378,7 +444,7 @@ def index_put(x, key: tuple, value):
     return x._index_put(key, value)
 
 
-def index_scatter(y, shape, key: tuple):
+def index_scatter(y: Array, shape: tuple[int, ...], key: tuple[Any, ...]) -> Array:
     """Zeros of ``shape`` with ``y`` added at ``[key]``: the adjoint of ``index``.
 
     A position that ``key`` names twice receives the sum of both values.
@@ -396,8 +462,13 @@ def index_scatter(y, shape, key: tuple):
     return y._index_scatter(tuple(shape), key)
 
 
-def flip(x, dims):
-    """``x`` reversed along each axis in ``dims`` (a tuple of non-negative ints)."""
+def flip(x: Array, dims: tuple[int, ...]) -> Array:
+    """``x`` reversed along each axis in ``dims`` (a tuple of non-negative ints).
+
+    >>> flip(np.arange(6).reshape(2, 3), (1,))
+    array([[2, 1, 0],
+           [5, 4, 3]])
+    """
     if isinstance(x, np.ndarray | np.generic):
         return x[tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))]
     return x.flip(dims)
@@ -406,7 +477,7 @@ def flip(x, dims):
 _erf_array = np.frompyfunc(math.erf, 1, 1)
 
 
-def erf(x):
+def erf(x: Operand) -> Operand:
     """The error function; on arrays, C's ``erf`` (through `math.erf`) element by element.
 
     numpy has no erf and scipy is not a dependency; ``math.erf`` is exact to the last bit
@@ -426,20 +497,32 @@ def erf(x):
     return x.erf()
 
 
-def values(x):
+def values(x: Array) -> np.ndarray | np.generic:
     """The numbers in ``x`` as a numpy array, outside any graph (for masks and indices that
-    a rule computes from its inputs, e.g. where a max pool took its maximum)."""
+    a rule computes from its inputs, e.g. where a max pool took its maximum).
+
+    >>> import twingrad
+    >>> values(twingrad.tensor([1.0], requires_grad=True))
+    array([1.], dtype=float32)
+    """
     if isinstance(x, np.ndarray | np.generic):
         return x
     return np.asarray(x.detach())
 
 
-def run_rule(rule, *args, **params):
+def run_rule(rule: Rule, *args: Array, **params: Any) -> Array:
     """``rule`` run on ``args``: its forward on numpy arrays; on tensors (a backward pass with
     ``create_graph=True``) recorded as an op of the graph, so it can be differentiated again.
 
     Tensor-only rules whose vjps are themselves ops (convolution, pooling, embedding) call
     their partner rules through this.
+
+    >>> import twingrad
+    >>> from twingrad.rules import RULES
+    >>> run_rule(RULES["mul"], np.array([2.0]), np.array([3.0]))
+    array([6.])
+    >>> run_rule(RULES["mul"], twingrad.tensor([2.0], requires_grad=True), twingrad.tensor([3.0]))
+    tensor([6.], grad_fn=<MulBackward0>)
     """
     if all(isinstance(a, np.ndarray | np.generic) for a in args):
         return rule.forward(*args, **params)
