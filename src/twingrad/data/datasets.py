@@ -14,10 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 
-def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int | None = None):
+def make_moons(
+    n_samples: int = 100, noise: float = 0.1, seed: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (as scikit-learn's ``make_moons``).
 
     Returns ``(X, y)``: float64 points of shape ``(n_samples, 2)`` and int64 labels 0 or 1.
+
+    >>> X, y = make_moons(6, noise=0.0)
+    >>> X.round(2).tolist(), y.tolist()
+    ([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, 0.5], [1.0, -0.5], [2.0, 0.5]], [0, 0, 0, 1, 1, 1])
     """
     if n_samples < 2:
         raise ValueError(f"make_moons needs at least 2 samples, got {n_samples}")
@@ -42,7 +48,7 @@ def _check_count(name: str, n_samples: int, at_least: int) -> None:
 
 def make_circles(
     n_samples: int = 100, noise: float = 0.0, factor: float = 0.8, seed: int | None = None
-):
+) -> tuple[np.ndarray, np.ndarray]:
     """A small circle (label 1) inside a large one (label 0), as scikit-learn's.
 
     ``factor`` is the inner radius relative to the outer one (between 0 and 1).
@@ -70,7 +76,7 @@ def make_circles(
 
 def make_spirals(
     n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, seed: int | None = None
-):
+) -> tuple[np.ndarray, np.ndarray]:
     """``n_classes`` interleaved spiral arms (the CS231n spiral data), one label per arm.
 
     Each arm goes out from the centre to radius 1 over 4 radians; ``noise`` is the
@@ -94,7 +100,9 @@ def make_spirals(
     return np.concatenate(points), np.concatenate(labels)
 
 
-def make_xor(n_samples: int = 200, noise: float = 0.2, seed: int | None = None):
+def make_xor(
+    n_samples: int = 200, noise: float = 0.2, seed: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The XOR problem: four clusters at (+-1, +-1); label 1 where the signs differ.
 
     No straight line separates the classes, so a model needs a hidden layer. ``noise`` is
