@@ -128,6 +128,10 @@ def make_mnist1d(
     shape ``(n, final_seq_length)``, and int64 labels), ``x_test`` and ``y_test``, ``t``
     (the sample coordinates) and ``templates``. The defaults give 4000 training and 1000
     test samples. The result is cached: asking twice costs nothing (you get fresh copies).
+
+    >>> data = make_mnist1d(num_samples=20, seed=0)
+    >>> data["x"].shape, data["x_test"].shape, data["y"].dtype
+    ((16, 40), (4, 40), dtype('int64'))
     """
     if num_samples < 10:
         raise ValueError(
