@@ -24,14 +24,22 @@ from dataclasses import dataclass, field
 FONT = "Helvetica"
 
 
-def quote(text) -> str:
-    """``text`` as a DOT double-quoted string."""
+def quote(text: object) -> str:
+    """``text`` as a DOT double-quoted string.
+
+    >>> print(quote('say "hi"'))
+    "say \\"hi\\""
+    """
     text = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
 
 
-def escape(text) -> str:
-    """``text`` made safe inside an HTML-like label."""
+def escape(text: object) -> str:
+    """``text`` made safe inside an HTML-like label.
+
+    >>> escape("a < b & c")
+    'a &lt; b &amp; c'
+    """
     return (
         str(text)
         .replace("&", "&amp;")
@@ -41,7 +49,7 @@ def escape(text) -> str:
     )
 
 
-def bold(text) -> str:
+def bold(text: object) -> str:
     """``text`` in bold, escaped for a Graphviz HTML label.
 
     >>> bold("a < b")
@@ -50,7 +58,7 @@ def bold(text) -> str:
     return f"<b>{escape(text)}</b>"
 
 
-def mono(text) -> str:
+def mono(text: object) -> str:
     """``text`` in a monospace font, escaped for a Graphviz HTML label.
 
     >>> mono("x")
@@ -59,7 +67,7 @@ def mono(text) -> str:
     return f'<font face="Courier">{escape(text)}</font>'
 
 
-def grey(text) -> str:
+def grey(text: object) -> str:
     """``text`` in grey, escaped for a Graphviz HTML label.
 
     >>> grey("grad")
@@ -68,12 +76,15 @@ def grey(text) -> str:
     return f'<font color="#777777">{escape(text)}</font>'
 
 
-def html_table(rows, fill: str | None = None) -> str:
+def html_table(rows: list[list[str]], fill: str | None = None) -> str:
     """An HTML-like label: one table row per entry of ``rows``, each a list of cells.
 
     Cells are HTML fragments (build them with `escape`, `bold`, `mono`); a row with fewer
     cells than the widest row spans its last cell across the rest. ``fill`` colours the
     first cell of the first row (the node's title).
+
+    >>> html_table([[bold("x")], ["2.0", "1.0"]]).split('cellpadding="4">')[1]
+    '<tr><td colspan="2"><b>x</b></td></tr><tr><td>2.0</td><td>1.0</td></tr></table>'
     """
     width = max(len(row) for row in rows)
     out = ['<table border="0" cellborder="1" cellspacing="0" cellpadding="4">']
@@ -117,16 +128,24 @@ class Dot:
     node_count: int = 0
     clusters: dict = field(default_factory=dict)
 
-    def node(self, node_id: str, label: str, cluster: str | None = None, **attrs) -> None:
+    def node(
+        self, node_id: str, label: str, cluster: str | None = None, **attrs: str | float | None
+    ) -> None:
         """A node. ``label`` is plain text, or an HTML-like label such as `html_table`
-        gives; ``cluster`` names a group made with `cluster` to draw the node inside."""
+        gives; ``cluster`` names a group made with `cluster` to draw the node inside.
+
+        >>> d = Dot()
+        >>> d.node("n0", "<b>x</b>", fillcolor="white")
+        >>> d.items[-1]
+        '  n0 [label=<<b>x</b>>, fillcolor="white"];'
+        """
         rest = _attrs(attrs)
         line = f"  {node_id} [label={_label(label)}" + (f", {rest}];" if rest else "];")
         target = self.items if cluster is None else self.clusters[cluster].lines
         target.append(line)
         self.node_count += 1
 
-    def edge(self, tail: str, head: str, **attrs) -> None:
+    def edge(self, tail: str, head: str, **attrs: str | float | None) -> None:
         """An edge from node ``tail`` to node ``head``, with Graphviz attributes.
 
         >>> d = Dot()
@@ -138,13 +157,22 @@ class Dot:
         self.items.append(f"  {tail} -> {head}" + (f" [{rest}];" if rest else ";"))
 
     def cluster(self, name: str, label: str) -> None:
-        """A boxed group of nodes (a Graphviz cluster); put nodes in it with ``cluster=``."""
+        """A boxed group of nodes (a Graphviz cluster); put nodes in it with ``cluster=``.
+
+        >>> d = Dot(); d.cluster("layer0", "Linear"); d.node("n0", "w", cluster="layer0")
+        >>> [line for line in d.source().splitlines() if "cluster" in line or "n0" in line]
+        ['  subgraph cluster_layer0 {', '    n0 [label="w"];']
+        """
         group = _Cluster(name, label)
         self.items.append(group)
         self.clusters[name] = group
 
     def source(self) -> str:
-        """The DOT text."""
+        """The DOT text.
+
+        >>> print(Dot(title="f").source().splitlines()[1][9:])
+        rankdir="LR", fontname="Helvetica", fontsize="11", label="f", labelloc="t", labeljust="l"];
+        """
         graph_attrs = {"rankdir": self.rankdir, "fontname": FONT, "fontsize": "11"}
         if self.title:
             graph_attrs.update(label=self.title, labelloc="t", labeljust="l")
