@@ -12,16 +12,28 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from twingrad.rules.core import Rule
+    from twingrad.tensor.tensor import Tensor
 
 PREVIEW = 3  # values shown in a tensor node: enough to recognise, short enough to read
 
 
-def number(x) -> str:
+def number(x: float | Fraction | np.generic) -> str:
     """A scalar as micrograd prints it (4 decimals), in scientific notation when tiny or
-    huge, and exactly when it is a Fraction."""
+    huge, and exactly when it is a Fraction.
+
+    >>> number(0.5), number(123456.0), number(Fraction(1, 3))
+    ('0.5000', '1.235e+05', '1/3')
+    """
     if isinstance(x, Fraction):
         return str(x)
     if isinstance(x, bool | np.bool_):
@@ -34,15 +46,23 @@ def number(x) -> str:
     return f"{x:.3e}"
 
 
-def short(x) -> str:
-    """A scalar in at most 4 significant digits (for previews)."""
+def short(x: float | Fraction | np.generic) -> str:
+    """A scalar in at most 4 significant digits (for previews).
+
+    >>> short(2 / 3), short(Fraction(1, 3))
+    ('0.6667', '1/3')
+    """
     if isinstance(x, Fraction):
         return str(x)
     return f"{float(x):.4g}"
 
 
-def preview(data, k: int = PREVIEW) -> str:
-    """The first ``k`` values of an array, flattened: ``[0.1, -2, 3.5, ...]``."""
+def preview(data: ArrayLike, k: int = PREVIEW) -> str:
+    """The first ``k`` values of an array, flattened: ``[0.1, -2, 3.5, ...]``.
+
+    >>> preview(np.arange(2.0)), preview(np.arange(5.0), k=2), preview(0.25)
+    ('[0, 1]', '[0, 1, ...]', '0.25')
+    """
     array = np.asarray(data)
     if array.ndim == 0:
         return short(array.item())
@@ -51,7 +71,7 @@ def preview(data, k: int = PREVIEW) -> str:
     return f"[{head}, ...]" if flat.size > k else f"[{head}]"
 
 
-def norm_text(array) -> str:
+def norm_text(array: Tensor | ArrayLike) -> str:
     """The L2 norm of a gradient (a Tensor or an array); squared, and exact, for Fractions.
 
     >>> norm_text(np.array([3.0, 4.0]))
@@ -63,12 +83,16 @@ def norm_text(array) -> str:
     return number(float(np.sqrt(np.sum(np.square(array.astype(np.float64))))))
 
 
-def shape_text(shape) -> str:
-    """A shape as a tuple: ``(4, 3)``, ``(3,)``, ``()``."""
+def shape_text(shape: Iterable[int]) -> str:
+    """A shape as a tuple: ``(4, 3)``, ``(3,)``, ``()``.
+
+    >>> shape_text(np.zeros((3,)).shape), shape_text([np.int64(2), 1])
+    ('(3,)', '(2, 1)')
+    """
     return str(tuple(int(s) for s in shape))
 
 
-def param_text(value) -> str:
+def param_text(value: object) -> str:
     """How an op's parameter reads in a label: a type or dtype by name, anything else by repr.
 
     >>> param_text(np.dtype("float32")), param_text(float), param_text((0, 1))
@@ -81,7 +105,7 @@ def param_text(value) -> str:
     return repr(value)
 
 
-def op_text(rule, params) -> str:
+def op_text(rule: Rule, params: Mapping[str, object] | None) -> str:
     """The op with its parameters filled in, and left out where they are None or False.
 
     >>> from twingrad.rules import RULES
