@@ -10,8 +10,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from twingrad.visualize.render import RendererNotFound, RenderError, render
+
+if TYPE_CHECKING:
+    import os
 
 _FORMATS_BY_SUFFIX = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 
@@ -23,23 +27,32 @@ class Drawing:
     saying how to get one, followed by the DOT text: never a traceback.
     """
 
-    def __init__(self, source: str, note: str = "", nodes: int = 0):
+    def __init__(self, source: str, note: str = "", nodes: int = 0) -> None:
         self.source = source
         self.note = note  # what was collapsed, if anything, in words
         self.nodes = nodes  # how many graph nodes the picture stands for
         self._svg: str | None = None
 
     def svg(self) -> str:
-        """The picture as SVG text (rendered once, then kept)."""
+        """The picture as SVG text (rendered once, then kept).
+
+        >>> d = Drawing("digraph { a -> b }")
+        >>> "<svg" in d.svg(), d.svg() is d.svg()
+        (True, True)
+        """
         if self._svg is None:
             self._svg = render(self.source, "svg").decode()
         return self._svg
 
     def png(self) -> bytes:
-        """The picture as PNG bytes."""
+        """The picture as PNG bytes.
+
+        >>> Drawing("digraph { a -> b }").png()[1:4]
+        b'PNG'
+        """
         return render(self.source, "png")
 
-    def save(self, path) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the drawing to ``path``; its suffix picks the format: .svg, .png or .dot/.gv.
 
         >>> import tempfile, pathlib
