@@ -13,13 +13,25 @@ its topological position (``n7``), which is the same in the picture and in the t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from twingrad.graph import topological_order
 from twingrad.visualize.labels import short
 
+if TYPE_CHECKING:
+    from twingrad.nn.module import Module
+    from twingrad.scalar import Value
+    from twingrad.scalar import nn as scalar_nn
+    from twingrad.tensor.tensor import Tensor
 
-def parameter_names(model=None, params=None) -> tuple[dict, dict]:
+    Node = Value | Tensor
+    Params = Mapping[str, Node] | Iterable[tuple[str, Node]]
+
+
+def parameter_names(
+    model: Module | scalar_nn.Module | None = None, params: Params | None = None
+) -> tuple[dict[int, str], dict[str, str]]:
     """``({id(parameter): name}, {module path: class name})`` from a model and/or a mapping.
 
     ``model`` is anything with ``named_parameters()`` (a ``twingrad.nn.Module``; its
@@ -82,7 +94,7 @@ def _children(obj, prefix: str):
         yield (f"{prefix}.{key}" if prefix else key), value
 
 
-def module_of(name: str, modules=()) -> str | None:
+def module_of(name: str, modules: Collection[str] = ()) -> str | None:
     """The innermost module holding parameter ``name``, short of the model itself.
 
     Without a list of ``modules`` it is the name less its last part.
@@ -102,12 +114,18 @@ def module_of(name: str, modules=()) -> str | None:
 class Namer:
     """Names and topological positions of the nodes of one graph."""
 
-    def __init__(self, root, model=None, params=None, order=None):
+    def __init__(
+        self,
+        root: Node,
+        model: Module | scalar_nn.Module | None = None,
+        params: Params | None = None,
+        order: list[Node] | None = None,
+    ) -> None:
         self.order = order if order is not None else topological_order(root)
         self.position = {id(n): i for i, n in enumerate(self.order)}
         self.parameters, self.modules = parameter_names(model, params)
 
-    def parameter(self, node) -> str | None:
+    def parameter(self, node: Node) -> str | None:
         """The parameter name of ``node`` (from the model or ``params``), or None.
 
         >>> from twingrad import Value
@@ -117,14 +135,20 @@ class Namer:
         """
         return self.parameters.get(id(node))
 
-    def given(self, node) -> str | None:
-        """The name the user gave: parameter name, else label (Value) or name (Tensor)."""
+    def given(self, node: Node) -> str | None:
+        """The name the user gave: parameter name, else label (Value) or name (Tensor).
+
+        >>> from twingrad import Value
+        >>> w = Value(1.0); y = w * 2; namer = Namer(y, params={"w": w})
+        >>> namer.given(w), namer.given(y)
+        ('w', None)
+        """
         name = self.parameters.get(id(node))
         if name:
             return name
         return getattr(node, "label", None) or getattr(node, "name", None) or None
 
-    def name(self, node) -> str:
+    def name(self, node: Node) -> str:
         """The name the user gave ``node``, else a short id from its position in the graph.
 
         >>> from twingrad import Value
@@ -134,8 +158,14 @@ class Namer:
         """
         return self.given(node) or self.id(node)
 
-    def operand(self, node) -> str:
-        """The name to use inside a formula: an unnamed constant reads as its value."""
+    def operand(self, node: Node) -> str:
+        """The name to use inside a formula: an unnamed constant reads as its value.
+
+        >>> import twingrad
+        >>> y = twingrad.tensor([1.0, 2.0], requires_grad=True) * 3
+        >>> [Namer(y).operand(p) for p in y._prev]
+        ['n0', '3']
+        """
         given = self.given(node)
         if given:
             return given
@@ -144,6 +174,12 @@ class Namer:
             return short(data.item())
         return self.id(node)
 
-    def id(self, node) -> str:
-        """The node's DOT id and fallback name: ``n`` and its topological position."""
+    def id(self, node: Node) -> str:
+        """The node's DOT id and fallback name: ``n`` and its topological position.
+
+        >>> from twingrad import Value
+        >>> a = Value(1.0, label="a"); b = a * 2
+        >>> Namer(b).id(a), Namer(b).id(b)
+        ('n0', 'n2')
+        """
         return f"n{self.position[id(node)]}"
