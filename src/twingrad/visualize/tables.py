@@ -7,8 +7,13 @@ show the vectorized formula with the graph's names, and the shapes it multiplies
 from __future__ import annotations
 
 import html as _html
+from typing import TYPE_CHECKING
 
 from twingrad.visualize.labels import norm_text, number, op_text, preview, shape_text, short
+
+if TYPE_CHECKING:
+    from twingrad.visualize.naming import Namer
+    from twingrad.visualize.walkthrough import Step, Walkthrough
 
 SCALAR_COLUMNS = {
     "#": "#",
@@ -31,8 +36,14 @@ TENSOR_COLUMNS = {
 }
 
 
-def row(step, namer) -> dict:
-    """The cells of one step, as text."""
+def row(step: Step, namer: Namer) -> dict[str, str]:
+    """The cells of one step, as text.
+
+    >>> from twingrad import Value, walkthrough
+    >>> a = Value(2.0, label="a"); walk = walkthrough(a * a)
+    >>> row(walk.steps[0], walk.namer)["grad"]
+    '0 + 2.0000 = 2.0000'
+    """
     node, parent = step.node, step.parent
     cells = {
         "#": str(step.index),
@@ -74,7 +85,7 @@ def _columns(walk) -> dict:
     return TENSOR_COLUMNS if walk.tensor else SCALAR_COLUMNS
 
 
-def heading(walk) -> str:
+def heading(walk: Walkthrough) -> str:
     """The line above a walkthrough's table: the root and the gradient it is seeded with.
 
     >>> from twingrad import Value, walkthrough
@@ -90,7 +101,7 @@ def heading(walk) -> str:
     return f"Backward pass of {name}, seeded with d{name}/d{name} = {short(walk.seed)}"
 
 
-def summary(walk) -> str:
+def summary(walk: Walkthrough) -> str:
     """The line below a walkthrough's table: the gradient the pass gives each leaf.
 
     >>> from twingrad import Value, walkthrough
@@ -107,8 +118,14 @@ def summary(walk) -> str:
     return "Gradients: " + (", ".join(parts) if parts else "none (no leaf requires grad)")
 
 
-def text(walk) -> str:
-    """Aligned columns, for a terminal."""
+def text(walk: Walkthrough) -> str:
+    """Aligned columns, for a terminal.
+
+    >>> from twingrad import Value, walkthrough
+    >>> a = Value(2.0, label="a")
+    >>> print(text(walkthrough(a * a)).splitlines()[2])
+     1  n1    a * b  a   d(a * b)/da = b   1.0000 x 2.0000   = 2.0000      0 + 2.0000 = 2.0000
+    """
     columns = _columns(walk)
     rows = [list(columns.values())] + [
         [row(step, walk.namer)[key] for key in columns] for step in _shown(walk)
@@ -125,8 +142,14 @@ def text(walk) -> str:
     return "\n".join(lines) + "\n\n" + summary(walk)
 
 
-def html(walk) -> str:
-    """An HTML table; Value formulas in LaTeX (MathJax typesets them in Jupyter)."""
+def html(walk: Walkthrough) -> str:
+    """An HTML table; Value formulas in LaTeX (MathJax typesets them in Jupyter).
+
+    >>> from twingrad import Value, walkthrough
+    >>> a = Value(2.0, label="a")
+    >>> html(walkthrough(a * a))[:58]
+    '<p><b>Backward pass of n1, seeded with dn1/dn1 = 1</b></p>'
+    """
     columns = _columns(walk)
     out = [f"<p><b>{_html.escape(heading(walk))}</b></p>", "<table>", "<thead><tr>"]
     out += [f"<th>{_html.escape(title)}</th>" for title in columns.values()]
@@ -149,8 +172,15 @@ def html(walk) -> str:
     return "".join(out)
 
 
-def markdown(walk) -> str:
-    """A Markdown table; Value formulas in LaTeX."""
+def markdown(walk: Walkthrough) -> str:
+    r"""A Markdown table; Value formulas in LaTeX.
+
+    >>> from twingrad import Value, walkthrough
+    >>> a = Value(2.0, label="a")
+    >>> line = markdown(walkthrough(a * a)).splitlines()[4]
+    >>> print(line.split(" | ")[4])
+    $\frac{\partial (a \cdot b)}{\partial a} = b$
+    """
     columns = _columns(walk)
     lines = [f"**{_md(heading(walk))}**", ""]
     lines.append("| " + " | ".join(_md(t) for t in columns.values()) + " |")
