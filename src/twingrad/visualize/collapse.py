@@ -19,8 +19,12 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from twingrad.visualize.naming import Namer, module_of
+
+if TYPE_CHECKING:
+    from twingrad.visualize.naming import Node
 
 
 @dataclass
@@ -34,8 +38,15 @@ class Plan:
     note: str = ""
 
 
-def module_groups(order: list, namer: Namer) -> dict[int, str]:
-    """``{id(node): module path}`` for the nodes whose module can be told (see above)."""
+def module_groups(order: list[Node], namer: Namer) -> dict[int, str]:
+    """``{id(node): module path}`` for the nodes whose module can be told (see above).
+
+    >>> import random; random.seed(0)
+    >>> from twingrad import Value; from twingrad.scalar import MLP
+    >>> model = MLP(2, [2, 1]); out = model([Value(1.0), Value(2.0)]); namer = Namer(out, model)
+    >>> sorted(set(module_groups(namer.order, namer).values()))
+    ['layers.0.neurons.0', 'layers.0.neurons.1', 'layers.1.neurons.0']
+    """
     names = namer.parameters
     group: dict[int, str] = {}
     pure: set[int] = set()  # parameters, and one-input ops of them (W.T, W.reshape(...))
@@ -78,8 +89,14 @@ def _is_scalar(node) -> bool:
     return getattr(node, "ndim", 0) == 0
 
 
-def plan(order: list, root, namer: Namer, max_nodes: int | None) -> Plan:
-    """Decide what to draw for the nodes of ``order`` (topological, ``root`` last)."""
+def plan(order: list[Node], root: Node, namer: Namer, max_nodes: int | None) -> Plan:
+    """Decide what to draw for the nodes of ``order`` (topological, ``root`` last).
+
+    >>> from twingrad import Value
+    >>> y = Value.sum([Value(float(i)) for i in range(20)]); namer = Namer(y)
+    >>> p = plan(namer.order, y, namer, max_nodes=4); len(namer.order), len(p.shown)
+    (21, 3)
+    """
     groups = module_groups(order, namer) if namer.parameters else {}
     if max_nodes is None or len(order) <= max_nodes:
         return Plan(shown=order, clusters=groups)
