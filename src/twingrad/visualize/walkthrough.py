@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,6 +41,13 @@ from twingrad.visualize.draw import draw
 from twingrad.visualize.drawing import Drawing
 from twingrad.visualize.labels import param_text, shape_text
 from twingrad.visualize.naming import Namer
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from twingrad.nn.module import Module
+    from twingrad.scalar import nn as scalar_nn
+    from twingrad.visualize.naming import Node, Params
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,13 @@ class Step:
     broadcast: str = ""  # tensors: the sum over broadcast axes, when there is one
 
 
-def walkthrough(root, *, model=None, params=None, gradient=None) -> Walkthrough:
+def walkthrough(
+    root: Node,
+    *,
+    model: Module | scalar_nn.Module | None = None,
+    params: Params | None = None,
+    gradient: float | Fraction | ArrayLike | None = None,
+) -> Walkthrough:
     """The backward pass of ``root`` (a Value or a Tensor), one chain-rule step a row.
 
     ``model``/``params`` name the parameters, as in `draw`; ``gradient`` seeds the pass
@@ -91,7 +105,14 @@ class Walkthrough:
 
     max_rows: int | None = 200
 
-    def __init__(self, root, namer: Namer, seed, steps: list[Step], grads: dict):
+    def __init__(
+        self,
+        root: Node,
+        namer: Namer,
+        seed: float | Fraction | np.ndarray,
+        steps: list[Step],
+        grads: dict[int, float | Fraction | np.ndarray],
+    ) -> None:
         self.root = root
         self.namer = namer
         self.seed = seed
@@ -108,19 +129,31 @@ class Walkthrough:
         """
         return not isinstance(self.root, Value)
 
-    def grad(self, node):
-        """The gradient the pass gives ``node`` (None if no gradient reaches it)."""
+    def grad(self, node: Node) -> float | Fraction | np.ndarray | None:
+        """The gradient the pass gives ``node`` (None if no gradient reaches it).
+
+        >>> from twingrad import Value
+        >>> a = Value(3.0, label="a"); c = a * 2
+        >>> walk = walkthrough(c); walk.grad(a), walk.grad(c), walk.grad(Value(0.0))
+        (2.0, 1.0, None)
+        """
         return self._grads.get(id(node))
 
-    def leaves(self) -> list:
-        """The leaves that receive a gradient, in topological order."""
+    def leaves(self) -> list[Node]:
+        """The leaves that receive a gradient, in topological order.
+
+        >>> from twingrad import Value
+        >>> a = Value(3.0, label="a"); b = Value(2.0, label="b")
+        >>> [n.label for n in walkthrough(a * b).leaves()]
+        ['a', 'b']
+        """
         return [
             n
             for n in self.namer.order
             if n._op is None and id(n) in self._grads and n is not self.root
         ]
 
-    def drawings(self, **options) -> Iterator[Drawing]:
+    def drawings(self, **options: object) -> Iterator[Drawing]:
         """One drawing per step, the step's node and input highlighted, and the gradients
         accumulated so far shown. ``options`` go to `draw` (``rankdir``, ``max_nodes``...).
 
