@@ -82,6 +82,9 @@ def render(source: str, fmt: str) -> bytes:
 
     Raises `RendererNotFound` when no renderer is installed and `RenderError` when every
     renderer found failed.
+
+    >>> render("digraph { a -> b }", "svg")[:5]
+    b'<?xml'
     """
     if fmt not in FORMATS:
         raise ValueError(f"cannot render to {fmt!r}: the formats are {', '.join(FORMATS)}")
