@@ -29,6 +29,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from twingrad.graph import topological_order
 from twingrad.scalar import Value
@@ -38,6 +39,11 @@ from twingrad.visualize.dot import Dot, bold, escape, grey, html_table, mono
 from twingrad.visualize.drawing import Drawing
 from twingrad.visualize.labels import norm_text, number, op_text, preview, shape_text
 from twingrad.visualize.naming import Namer
+
+if TYPE_CHECKING:
+    from twingrad.nn.module import Module
+    from twingrad.scalar import nn as scalar_nn
+    from twingrad.visualize.naming import Node, Params
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
 VIEWS = ("forward", "backward")
@@ -51,16 +57,16 @@ HIGHLIGHT_BORDER = "#d84315"
 
 
 def draw(
-    root,
+    root: Node,
     *,
-    model=None,
-    params: Mapping | Iterable | None = None,
+    model: Module | scalar_nn.Module | None = None,
+    params: Params | None = None,
     rankdir: str = "LR",
     show_grad: bool = True,
-    highlight: Iterable = (),
+    highlight: Iterable[Node] = (),
     max_nodes: int | None = MAX_NODES,
     view: str = "forward",
-    grads: Mapping | None = None,
+    grads: Mapping[Node, object] | None = None,
 ) -> Drawing:
     """Draw the graph that computed ``root`` (a Value or a Tensor).
 
