@@ -28,13 +28,19 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
 from twingrad.graph import no_grad
 from twingrad.nn.utils import clip_grad_norm_
 from twingrad.tensor.tensor import Tensor
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from twingrad.optim.lr_scheduler import LRScheduler
+    from twingrad.optim.optimizer import Optimizer
 
 
 @dataclass
@@ -76,7 +82,14 @@ class ProgressBar:
         self._last_draw = 0.0
 
     def update(self, n: int = 1, **stats: Any) -> None:
-        """Advance by ``n`` steps and show ``stats`` (redrawn at most ten times a second)."""
+        """Advance by ``n`` steps and show ``stats`` (redrawn at most ten times a second).
+
+        Off a terminal nothing is drawn until `close`:
+
+        >>> import io; out = io.StringIO(); bar = ProgressBar(4, "epoch 1/1", out)
+        >>> bar.update(2, loss=0.5); out.getvalue()
+        ''
+        """
         self.count += n
         now = time.perf_counter()
         if self._live and (now - self._last_draw > 0.1 or self.count == self.total):
@@ -85,7 +98,12 @@ class ProgressBar:
             self.file.flush()
 
     def close(self, **stats: Any) -> None:
-        """Write the final line with ``stats`` and end it."""
+        """Write the final line with ``stats`` and end it.
+
+        >>> import io; out = io.StringIO(); bar = ProgressBar(4, "epoch 1/1", out)
+        >>> bar.update(4); bar.close(loss=0.25, acc=0.5); out.getvalue()[:46]
+        'epoch 1/1 [####################] 4/4 loss 0.25'
+        """
         self.file.write(("\r" if self._live else "") + self._line(stats) + "\n")
         self.file.flush()
 
@@ -130,7 +148,7 @@ def _array(x) -> np.ndarray:
     return np.asarray(x.detach()._data if isinstance(x, Tensor) else x)
 
 
-def correct_predictions(outputs, targets) -> int | None:
+def correct_predictions(outputs: Tensor | ArrayLike, targets: Tensor | ArrayLike) -> int | None:
     """How many predictions match the class labels; None when targets are not labels.
 
     Class scores ``(N, C)`` with integer targets ``(N,)``: the argmax is the prediction.
@@ -156,12 +174,21 @@ def correct_predictions(outputs, targets) -> int | None:
     return None
 
 
-def evaluate(model, loader: Iterable, loss_fn: Callable) -> tuple[float, float | None]:
+def evaluate(
+    model: Callable[..., Tensor], loader: Iterable, loss_fn: Callable[[Tensor, Tensor], Tensor]
+) -> tuple[float, float | None]:
     """Mean loss and accuracy of ``model`` over ``loader``, without recording graphs.
 
     The model is put in eval mode (dropout off) and back in the mode it was in. Accuracy
     is None when the targets are not class labels.
+
+    >>> import twingrad; from twingrad.data import DataLoader, TensorDataset
+    >>> X, y = twingrad.tensor([[2.0, 0.0], [0.0, 2.0], [1.0, 3.0]]), twingrad.tensor([0, 1, 0])
+    >>> loader, ce = DataLoader(TensorDataset(X, y)), twingrad.nn.CrossEntropyLoss()
+    >>> [round(v, 4) for v in evaluate(lambda x: x, loader, ce)]  # the scores are the inputs
+    [0.7936, 0.6667]
     """
+
     was_training = getattr(model, "training", None)
     if hasattr(model, "eval"):
         model.eval()
@@ -186,14 +213,14 @@ def evaluate(model, loader: Iterable, loss_fn: Callable) -> tuple[float, float |
 
 
 def fit(
-    model,
-    optimizer,
+    model: Callable[..., Tensor],
+    optimizer: Optimizer,
     train_loader: Iterable,
-    loss_fn: Callable,
+    loss_fn: Callable[[Tensor, Tensor], Tensor],
     epochs: int = 1,
     *,
     val_loader: Iterable | None = None,
-    scheduler=None,
+    scheduler: LRScheduler | None = None,
     scheduler_step: str = "epoch",
     clip_grad_norm: float | None = None,
     progress: bool = True,
@@ -208,6 +235,14 @@ def fit(
     wants). With ``val_loader`` each epoch ends with `evaluate` on it. ``progress`` shows a
     bar on ``file`` (standard error by default). A loss that becomes NaN or infinite stops
     training with an error naming the epoch and batch.
+
+    >>> import twingrad; from twingrad.data import DataLoader, TensorDataset
+    >>> twingrad.manual_seed(0); model = twingrad.nn.Linear(2, 2)
+    >>> loader = DataLoader(TensorDataset(twingrad.eye(2), twingrad.tensor([0, 1])))
+    >>> h = fit(model, twingrad.optim.SGD(model.parameters(), lr=0.5), loader,
+    ...         twingrad.nn.CrossEntropyLoss(), epochs=3, progress=False)
+    >>> len(h.loss), h.loss[-1] < h.loss[0], h.lr
+    (3, True, [0.5, 0.5, 0.5])
     """
     if scheduler_step not in ("epoch", "batch"):
         raise ValueError(f"scheduler_step must be 'epoch' or 'batch', got {scheduler_step!r}")
