@@ -26,13 +26,20 @@ import math
 import os
 import secrets
 import zipfile
+from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from twingrad.tensor import dtypes
 from twingrad.tensor.tensor import Tensor
+
+if TYPE_CHECKING:
+    from twingrad.nn.module import Module
+    from twingrad.optim.lr_scheduler import LRScheduler
+    from twingrad.optim.optimizer import Optimizer
+    from twingrad.tensor.devices import device
 
 FORMAT = "twingrad.checkpoint"
 VERSION = 1
@@ -218,6 +225,11 @@ def save(obj: Any, f: str | os.PathLike) -> None:
 
     The file is a numpy ``.npz`` archive under whatever name you give; there is no pickle
     in it. Raises TypeError naming where in ``obj`` something cannot be stored.
+
+    >>> import tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "state.npz")
+    >>> save([1, {"a": None}], path); load(path)
+    [1, {'a': None}]
     """
     if not isinstance(f, str | os.PathLike):
         raise TypeError(
@@ -233,11 +245,21 @@ def save(obj: Any, f: str | os.PathLike) -> None:
     _write_atomically(os.fspath(f), buffer.getvalue())
 
 
-def load(f: str | os.PathLike, map_location=None, *, weights_only: bool = True) -> Any:
+def load(
+    f: str | os.PathLike,
+    map_location: str | device | Callable | Mapping[str, str] | None = None,
+    *,
+    weights_only: bool = True,
+) -> Any:
     """Read what `save` wrote. Never unpickles: a file cannot make this run code.
 
     ``map_location`` and ``weights_only`` are accepted for PyTorch code; twingrad keeps
     tensors on the CPU and only ever loads data.
+
+    >>> import tempfile, twingrad
+    >>> path = os.path.join(tempfile.mkdtemp(), "w.pt")
+    >>> save({"w": twingrad.tensor([0.5, 2.0])}, path); load(path, map_location="cpu")
+    {'w': tensor([0.5000, 2.0000])}
     """
     path = os.fspath(f)
     with open(path, "rb") as fh:
@@ -301,11 +323,23 @@ def _zip_names(path: str) -> list[str]:
 # -- models and optimizers ---------------------------------------------------------------
 
 
-def save_checkpoint(path, model, optimizer=None, scheduler=None, **extra) -> None:
+def save_checkpoint(
+    path: str | os.PathLike,
+    model: Module,
+    optimizer: Optimizer | None = None,
+    scheduler: LRScheduler | None = None,
+    **extra: Any,
+) -> None:
     """Save a model's state, and an optimizer's and a scheduler's if given, with ``extra``.
 
     ``extra`` holds anything else worth keeping (``epoch=5, history=...``); `load_checkpoint`
     gives it back.
+
+    >>> import tempfile, twingrad
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.ckpt"); model = twingrad.nn.Linear(2, 1)
+    >>> save_checkpoint(path, model, twingrad.optim.SGD(model.parameters(), lr=0.1), epoch=5)
+    >>> sorted(load(path))
+    ['extra', 'model', 'optimizer']
     """
     state = {"model": model.state_dict(), "extra": extra}
     if optimizer is not None:
@@ -315,11 +349,22 @@ def save_checkpoint(path, model, optimizer=None, scheduler=None, **extra) -> Non
     save(state, path)
 
 
-def load_checkpoint(path, model, optimizer=None, scheduler=None) -> dict[str, Any]:
+def load_checkpoint(
+    path: str | os.PathLike,
+    model: Module,
+    optimizer: Optimizer | None = None,
+    scheduler: LRScheduler | None = None,
+) -> dict[str, Any]:
     """Restore what `save_checkpoint` saved into ``model`` (and optimizer, scheduler).
 
     Returns the ``extra`` entries. A checkpoint that does not fit (other layer names or
     shapes, another optimizer's state) raises `CheckpointError` naming the file and why.
+
+    >>> import tempfile, twingrad
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.ckpt"); model = twingrad.nn.Linear(2, 1)
+    >>> save_checkpoint(path, model, epoch=5); other = twingrad.nn.Linear(2, 1)
+    >>> load_checkpoint(path, other), bool((other.weight == model.weight).all())
+    ({'epoch': 5}, True)
     """
     state = load(path)
     if not isinstance(state, dict) or "model" not in state:
