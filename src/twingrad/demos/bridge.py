@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 import twingrad
 from twingrad.bridge import compare
 from twingrad.data import make_moons
 
+if TYPE_CHECKING:
+    import os
 
-def small_mlp_loss(dtype):
-    """A 2-8-1 MLP's max-margin loss on 20 two-moons points, with named parameters."""
+    from twingrad.tensor.dtypes import dtype as DType
+    from twingrad.tensor.tensor import Tensor
+
+
+def small_mlp_loss(dtype: DType) -> tuple[Tensor, dict[str, Tensor]]:
+    """A 2-8-1 MLP's max-margin loss on 20 two-moons points, with named parameters.
+
+    >>> loss, params = small_mlp_loss(twingrad.float64)
+    >>> round(loss.item(), 4), sorted(params)
+    (1.1397, ['hidden.bias', 'hidden.weight', 'out.bias', 'out.weight'])
+    """
     X, y = make_moons(20, noise=0.1, seed=0)
     rng = np.random.default_rng(0)
     params = {
@@ -30,8 +43,17 @@ def small_mlp_loss(dtype):
     return (1 - target * scores).relu().mean(), p
 
 
-def run(out_dir) -> bool:
-    """The bridge part of ``make demo``: True when the engines agree, in float64 and exactly."""
+def run(out_dir: str | os.PathLike) -> bool:
+    """The bridge part of ``make demo``: True when the engines agree, in float64 and exactly.
+
+    It prints the two reports and writes nothing to ``out_dir``.
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()) as printed:
+    ...     agree = run("out")
+    >>> agree, "engines AGREE: exact (Fraction)" in printed.getvalue()
+    (True, True)
+    """
     agree = True
     for dtype, what in ((twingrad.float64, "float64"), (twingrad.fraction, "exact Fractions")):
         loss, params = small_mlp_loss(dtype)
