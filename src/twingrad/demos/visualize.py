@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,9 +12,19 @@ from twingrad import Value
 from twingrad.data import make_moons
 from twingrad.visualize import RendererNotFound, draw, walkthrough
 
+if TYPE_CHECKING:
+    import os
+
+    from twingrad.tensor.tensor import Tensor
+
 
 def small_expression() -> Value:
-    """e = relu(d - c) + tanh(c / d), c = a + b, d = a*b + b**3, after backward."""
+    """e = relu(d - c) + tanh(c / d), c = a + b, d = a*b + b**3, after backward.
+
+    >>> e = small_expression()
+    >>> e.label, round(e.data, 4), e.grad
+    ('e', 15.9334, 1.0)
+    """
     a = Value(-4.0, label="a")
     b = Value(3.0, label="b")
     c = a + b
@@ -26,8 +37,13 @@ def small_expression() -> Value:
     return e
 
 
-def small_mlp_loss():
-    """A 2-8-1 tensor MLP's max-margin loss on 20 two-moons points, after backward."""
+def small_mlp_loss() -> tuple[Tensor, dict[str, Tensor]]:
+    """A 2-8-1 tensor MLP's max-margin loss on 20 two-moons points, after backward.
+
+    >>> loss, params = small_mlp_loss()
+    >>> round(loss.item(), 4), params["hidden.weight"].grad.shape
+    (0.9962, twingrad.Size([2, 8]))
+    """
     X, y = make_moons(20, noise=0.1, seed=0)
     twingrad.manual_seed(0)
     params = {
@@ -48,9 +64,12 @@ def small_mlp_loss():
     return loss, params
 
 
-def run(out_dir) -> bool:
+def run(out_dir: str | os.PathLike) -> bool:
     """The drawing part of ``make demo``: True when the pictures were drawn and the
-    walkthrough's gradients equal backward's."""
+    walkthrough's gradients equal backward's.
+
+    ``tests/test_visualize_demo.py`` runs it, with and without a Graphviz renderer.
+    """
     out_dir = Path(out_dir)
     e = small_expression()
     loss, params = small_mlp_loss()
