@@ -7,8 +7,13 @@ import sys
 from pathlib import Path
 
 
-def demo(args) -> int:
-    """Run every part of the demo in turn; each says whether it reached its goal."""
+def demo(args: argparse.Namespace) -> int:
+    """Run every part of the demo in turn; each says whether it reached its goal.
+
+    Writes into the folder ``args.out``; returns 0 when every part reached its goal, else 1.
+    It trains for a minute, so ``make demo`` runs it, not the tests; each part's own
+    examples and tests run in the suite.
+    """
     from twingrad.demos import bridge, mnist1d, scalar, visualize
 
     parts = [
