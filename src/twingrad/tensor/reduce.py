@@ -107,7 +107,7 @@ def sum(  # noqa: A001
     tensor([3, 7])
     """
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(dtype=dtype)
     elif input.dtype is dtypes.bool_:
         input = input.to(dtypes.int64)
     return apply(RULES["sum"], input, dim=normalize_dims(input, dim, "sum"), keepdim=keepdim)
@@ -123,7 +123,7 @@ def mean(
     tensor(2.7500)
     """
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(dtype=dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             f"mean(): could not infer output dtype. Input dtype must be a floating point "
@@ -146,7 +146,7 @@ def prod(
     tensor([0., 6., 0.])
     """
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(dtype=dtype)
     elif input.dtype is dtypes.bool_:
         input = input.to(dtypes.int64)
     dims = None if dim is None else (_one_dim(input, dim, "prod"),)
@@ -360,7 +360,7 @@ def logsumexp(input: Tensor, dim: int | Sequence[int], keepdim: bool = False) ->
 
 def _softmax_like(rule, input, dim, dtype):
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(dtype=dtype)
     if dim is None:
         raise TypeError(
             f"{rule.name}() missing the 'dim' argument: the dim along which the result sums to 1"
