@@ -270,3 +270,19 @@ def test_zero_dimensional_tensors_have_no_length_or_iteration():
         with pytest.raises(TypeError, match="0-d tensor"):
             iter(x)
         assert x.shape == () and x.numel() == 1 and x.ndim == 0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda device: twingrad.zeros(2, device=device),
+        lambda device: twingrad.tensor([1.0], device=device),
+        lambda device: twingrad.arange(3, device=device),
+        lambda device: twingrad.randn(2, device=device),
+        lambda device: twingrad.full((2,), 1.0, device=device),
+    ],
+)
+def test_a_device_other_than_the_cpu_is_refused_not_ignored(make):
+    assert make("cpu").device == twingrad.device("cpu")
+    with pytest.raises(RuntimeError, match="CPU only.*cuda"):
+        make("cuda")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from twingrad.tensor import dtypes
+from twingrad.tensor.devices import check_cpu
 from twingrad.tensor.tensor import Tensor
 
 if TYPE_CHECKING:
@@ -148,6 +149,7 @@ def tensor(
     >>> twingrad.tensor(2.5, requires_grad=True)
     tensor(2.5000, requires_grad=True)
     """
+    check_cpu(device, "a new tensor")
     t = Tensor._make(as_array(data, dtypes.as_dtype(dtype) if dtype is not None else None))
     t.requires_grad = requires_grad
     return t
@@ -213,6 +215,7 @@ def zeros(
     >>> twingrad.zeros(2, dtype=twingrad.int64)
     tensor([0, 0])
     """
+    check_cpu(device, "a new tensor")
     return _filled(0, size, dtype, requires_grad)
 
 
@@ -228,6 +231,7 @@ def ones(
     >>> twingrad.ones((2,), requires_grad=True)
     tensor([1., 1.], requires_grad=True)
     """
+    check_cpu(device, "a new tensor")
     return _filled(1, size, dtype, requires_grad)
 
 
@@ -243,6 +247,7 @@ def empty(
     >>> twingrad.empty(2)
     tensor([0., 0.])
     """
+    check_cpu(device, "a new tensor")
     return _filled(0, size, dtype, requires_grad)
 
 
@@ -259,6 +264,7 @@ def full(
     >>> twingrad.full((2,), 7), twingrad.full((2,), 0.5)
     (tensor([7, 7]), tensor([0.5000, 0.5000]))
     """
+    check_cpu(device, "a new tensor")
     if dtype is None:
         dtype = _infer_dtype(fill_value)
     return _filled(fill_value, (tuple(size),), dtype, requires_grad)
@@ -322,6 +328,7 @@ def arange(
     >>> twingrad.arange(1, 2, 0.25)
     tensor([1.0000, 1.2500, 1.5000, 1.7500])
     """
+    check_cpu(device, "a new tensor")
     if end is None:
         start, end = 0, start
     if step == 0:
@@ -368,6 +375,7 @@ def linspace(
     >>> twingrad.linspace(0, 1, 5)
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
+    check_cpu(device, "a new tensor")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
@@ -402,6 +410,7 @@ def eye(
     tensor([[1., 0., 0.],
             [0., 1., 0.]])
     """
+    check_cpu(device, "a new tensor")
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     t = Tensor._make(np.eye(n, m, dtype=d.numpy))
     t.requires_grad = requires_grad
@@ -429,6 +438,7 @@ def rand(
     >>> x = twingrad.rand(2, 3); x.shape, bool(((x >= 0) & (x < 1)).all())
     (twingrad.Size([2, 3]), True)
     """
+    check_cpu(device, "a new tensor")
     return _random(_rng[0].random(_shape(size)), dtype, requires_grad)
 
 
@@ -444,6 +454,7 @@ def randn(
     >>> twingrad.manual_seed(0); round(twingrad.randn(10_000).std().item(), 1)
     1.0
     """
+    check_cpu(device, "a new tensor")
     return _random(_rng[0].standard_normal(_shape(size)), dtype, requires_grad)
 
 
@@ -481,6 +492,7 @@ def randint(
     >>> x = twingrad.randint(3, (100,)); x.dtype, set(x.tolist()) <= {0, 1, 2}
     (twingrad.int64, True)
     """
+    check_cpu(device, "a new tensor")
     if size is None:
         low, high, size = 0, low, high
     if size is None:
