@@ -1,0 +1,15 @@
+"""`make demo`'s command: every part reaches its goal and writes its pictures."""
+
+from twingrad.__main__ import main
+
+
+def test_the_demo_runs_every_part_and_writes_its_outputs(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "Training accuracy: 100%" in printed
+    assert printed.count("engines AGREE") == 2
+    assert "missed their goal" not in printed
+    written = sorted(p.name for p in tmp_path.iterdir())
+    for name in ["expression.svg", "mlp_loss.svg", "mnist1d_loss.png"]:
+        assert name in written
+    assert (tmp_path / "expression.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
