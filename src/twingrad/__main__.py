@@ -1,4 +1,4 @@
-"""Command line: ``python -m twingrad demo``."""
+"""Command line: ``python -m twingrad demo`` and ``python -m twingrad bench``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ def demo(args: argparse.Namespace) -> int:
     """Run every part of the demo in turn; each says whether it reached its goal.
 
     Writes into the folder ``args.out``; returns 0 when every part reached its goal, else 1.
-    It trains for a minute, so ``make demo`` runs it, not the tests; each part's own
-    examples and tests run in the suite.
+    ``tests/test_demo.py`` runs it whole.
     """
     from twingrad.demos import bridge, mnist1d, scalar, visualize
 
@@ -35,6 +34,24 @@ def demo(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def bench(args: argparse.Namespace) -> int:
+    """Run the benchmarks of a twingrad checkout (``benchmarks/``), as ``make bench`` does.
+
+    The benchmarks compare against micrograd and PyTorch, which only a development set-up
+    installs, so they live beside the package rather than inside it.
+    """
+    try:
+        from benchmarks import run
+    except ImportError:
+        print(
+            "the benchmarks live in the benchmarks/ folder of a twingrad checkout: run this "
+            "from its root after `make test` (which installs micrograd and PyTorch)",
+            file=sys.stderr,
+        )
+        return 2
+    return run.main(args.args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``python -m twingrad <command>``; returns the exit status.
 
@@ -48,7 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="run the main demo")
     p.add_argument("--out", default="out", help="folder for the demo's drawings and plots")
     p.set_defaults(func=demo)
-    args = parser.parse_args(argv)
+    b = sub.add_parser("bench", help="run the benchmarks (from a twingrad checkout)")
+    b.add_argument(
+        "args",
+        nargs=argparse.REMAINDER,
+        help="what `python -m benchmarks.run` takes: scalar:moons-step, --repeats 3, --list",
+    )
+    b.set_defaults(func=bench)
+    # bench hands its options (--list, --repeats) on to benchmarks.run
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "bench":
+        args.args = [*args.args, *rest]
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return args.func(args)
 
 
