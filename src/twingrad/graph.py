@@ -22,17 +22,17 @@ new_stamp = _creation.__next__
 stamp is a topological order: no recursion and no per-edge bookkeeping needed."""
 
 
-def reachable(root: Any) -> list[Any]:
-    """Every node that ``root`` depends on (itself included), found without recursion.
+def reachable(*roots: Any) -> list[Any]:
+    """Every node that ``roots`` depend on (themselves included), found without recursion.
 
     >>> from twingrad import Value
     >>> a = Value(2.0); b = a * a
-    >>> len(reachable(b + a))
-    3
+    >>> len(reachable(b + a)), len(reachable(b, a + 1))
+    (3, 4)
     """
-    visited = {root}
-    stack = [root]
-    nodes = [root]
+    nodes = list(dict.fromkeys(roots))
+    visited = set(nodes)
+    stack = list(nodes)
     while stack:
         for parent in stack.pop()._prev:
             if parent not in visited:
@@ -42,8 +42,8 @@ def reachable(root: Any) -> list[Any]:
     return nodes
 
 
-def topological_order(root: Any) -> list[Any]:
-    """Every node that ``root`` depends on, each after all of its parents, ``root`` last.
+def topological_order(*roots: Any) -> list[Any]:
+    """Every node that ``roots`` depend on, each after all of its parents.
 
     Nodes carry a creation stamp (``_seq``) and parents are created before their children,
     so the order is the nodes sorted by stamp: deterministic, and a graph a million nodes
@@ -54,7 +54,7 @@ def topological_order(root: Any) -> list[Any]:
     >>> [n.label or n.op for n in topological_order(c)]
     ['a', 'mul', 'add']
     """
-    nodes = reachable(root)
+    nodes = reachable(*roots)
     nodes.sort(key=stamp)
     return nodes
 

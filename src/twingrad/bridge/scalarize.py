@@ -109,10 +109,7 @@ class Scalarized:
         >>> scalarize((x * x).sum()).node_count  # 2 leaves, 2 products, 1 sum
         5
         """
-        seen = set()
-        for v in self.outputs.reshape(-1):
-            seen.update(reachable(v))
-        return len(seen)
+        return len(reachable(*self.outputs.reshape(-1)))
 
     def backward(self, gradient: ArrayLike | None = None) -> Value:
         """Back-propagate through the Values, seeding each output element with
