@@ -411,19 +411,30 @@ replay("repeat", ulps=0)(lambda node, x, repeats: np.tile(x, repeats))
 replay("cat", ulps=0)(lambda node, *xs, dim: np.concatenate(xs, axis=dim))
 
 
+def scatter_add(values: np.ndarray, positions: np.ndarray, size: int, zero: Value) -> np.ndarray:
+    """A flat array of ``size`` Values: at each position, the sum of ``values`` sent there.
+
+    >>> from twingrad.scalar import Value
+    >>> sent = np.array([Value(1.0), Value(2.0), Value(3.0)], dtype=object)
+    >>> [v.data for v in scatter_add(sent, np.array([1, 1, -1]), 3, Value(0.0))]
+    [0.0, 3.0, 0.0]
+    """
+    sums: dict[int, list] = {}
+    for p, v in zip(positions.reshape(-1).tolist(), values.reshape(-1)):
+        if p >= 0:
+            sums.setdefault(p, []).append(v)
+    out = np.empty(size, dtype=object)
+    out[:] = [vsum(sums[i]) if i in sums else zero for i in range(size)]
+    return out
+
+
 @replay("index_scatter", ulps=lambda node: 4)
 def _index_scatter(node, y, shape, index):
-    targets = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)[index]
+    size = int(np.prod(shape))
+    targets = np.arange(size, dtype=np.int64).reshape(shape)[index]
     targets, y = np.broadcast_arrays(targets, y)
-    gathered: dict[int, list] = {}
-    for t, v in zip(targets.reshape(-1).tolist(), y.reshape(-1)):
-        gathered.setdefault(t, []).append(v)
-    like = y.reshape(-1)[0] if y.size else None
-    zero = constant(0, like)
-    flat = [vsum(gathered[i]) if i in gathered else zero for i in range(int(np.prod(shape)))]
-    out = np.empty(len(flat), dtype=object)
-    out[:] = flat
-    return out.reshape(shape)
+    zero = constant(0, y.reshape(-1)[0] if y.size else None)
+    return scatter_add(y, targets, size, zero).reshape(shape)
 
 
 @replay("index_put", ulps=0)

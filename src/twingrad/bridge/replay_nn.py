@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from twingrad.bridge.replay import (
-    _reduction_length,
     as_array,
     constant,
     elementwise,
     reduce_last,
     replay,
+    scatter_add,
     vsum,
 )
 from twingrad.rules import nn as rules
@@ -34,10 +34,6 @@ for _name in ("erf", "leaky_relu", "gelu", "gelu_tanh", "softplus", "silu",
 
 def _first(values: np.ndarray):
     return values.reshape(-1)[0] if values.size else None
-
-
-def _numbers(values: np.ndarray) -> np.ndarray:
-    return np.vectorize(lambda v: v.data, otypes=[object])(values) if values.size else values
 
 
 def _floats(values: np.ndarray) -> np.ndarray:
@@ -62,23 +58,6 @@ def gather(x: np.ndarray, positions: np.ndarray, fill: Value) -> np.ndarray:
     for index in np.ndindex(*positions.shape):
         p = positions[index]
         out[index] = flat[p] if p >= 0 else fill
-    return out
-
-
-def scatter_add(values: np.ndarray, positions: np.ndarray, size: int, zero: Value) -> np.ndarray:
-    """A flat array of ``size`` Values: at each position, the sum of ``values`` sent there.
-
-    >>> from twingrad.scalar import Value
-    >>> sent = np.array([Value(1.0), Value(2.0), Value(3.0)], dtype=object)
-    >>> [v.data for v in scatter_add(sent, np.array([1, 1, -1]), 3, Value(0.0))]
-    [0.0, 3.0, 0.0]
-    """
-    sums: dict[int, list] = {}
-    for p, v in zip(positions.reshape(-1).tolist(), values.reshape(-1)):
-        if p >= 0:
-            sums.setdefault(p, []).append(v)
-    out = np.empty(size, dtype=object)
-    out[:] = [vsum(sums[i]) if i in sums else zero for i in range(size)]
     return out
 
 
@@ -276,7 +255,7 @@ def _embedding_backward(node, grad, indices, num_weights, padding_idx=None,
 # -- losses ----------------------------------------------------------------------------------
 
 
-@replay("nll_loss", ulps=lambda node: 2 * _reduction_length_nll(node) + 4)
+@replay("nll_loss", ulps=lambda node: 2 * max(node._prev[0].numel(), 1) + 4)
 def _nll_loss(node, x, target, weight=None, *, ignore_index=-100, reduction="mean",
               label_smoothing=0.0):  # fmt: skip
     data = node._prev[0]._data
@@ -294,8 +273,3 @@ def _nll_loss(node, x, target, weight=None, *, ignore_index=-100, reduction="mea
         return per
     total = vsum(per.reshape(-1)) if per.size else zero
     return as_array(total if reduction == "sum" else total / np.sum(w_t))
-
-
-def _reduction_length_nll(node) -> int:
-    x = node._prev[0]
-    return x.numel() if x.ndim else _reduction_length(node)
