@@ -413,22 +413,21 @@ def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
     for node, g, rule, derivatives in _visit(order, grads, wanted, results, retain_graph):
         prev, params, out = node._prev, node._params, node._data
         args = [p._data for p in prev]
+        constants = rule.constant_derivatives  # (1, -1) for a - b, as the rule declares
         for i, p in enumerate(prev):
             if not p._requires_grad:
                 continue
             if derivatives is not None:
-                d = derivatives[i]
-                if d is None:
-                    continue
-                local = d(out, *args, **params) if params else d(out, *args)
-                if type(local) is not int:
-                    gi = g * local
-                elif local == 1:  # add, sub: no multiplication, and no new array
-                    gi = g  # shared, never modified in place: sums below make new arrays
-                elif local == -1:
-                    gi = -g
+                if constants:
+                    c = constants[i]
+                    # no call, and for +-1 no multiplication; g is shared but never
+                    # modified in place: the sums below make new arrays
+                    gi = g if c == 1 else -g if c == -1 else g * c
                 else:
-                    gi = g * local
+                    d = derivatives[i]
+                    if d is None:
+                        continue
+                    gi = g * (d(out, *args, **params) if params else d(out, *args))
             else:
                 gi = rule.vjp(i, g, out, args, params)
                 if gi is None:
