@@ -33,12 +33,14 @@ else:
     # class, then sets this name, so that the hot paths below need no import per call.
     Tensor = None
 
-# Ops whose backward reads no saved tensor, only shapes and parameters. As in PyTorch, a
-# second backward through them works after the first freed the graph, and changing their
-# output in place (under no_grad) does not invalidate them.
+# Structural ops whose backward reads no saved tensor, only shapes and parameters (their
+# code reads the input, for its shape, so inspecting it would say otherwise). As in
+# PyTorch, a second backward through them works after the first freed the graph, and
+# changing their output in place (under no_grad) does not invalidate them. Elementwise
+# rules with constant derivatives (add, sub, neg, add_n) read nothing by inspection.
 SAVES_NOTHING = frozenset(
-    {"add", "sub", "neg", "add_n", "sum", "mean", "reshape", "expand", "permute", "clone",
-     "to_dtype", "index", "index_put", "index_scatter"}
+    {"sum", "mean", "reshape", "expand", "permute", "clone", "to_dtype", "index",
+     "index_put", "index_scatter"}
 )  # fmt: skip
 
 try:  # numpy >= 2: np.errstate is a context variable; setting it directly costs ~0.1 µs
