@@ -11,6 +11,7 @@ and d(a ** b)/db is 0 where a == 0 and b >= 0. At nan, relu' is 1 and abs' is 0.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 
 from twingrad import generic as g
@@ -77,7 +78,7 @@ def _constant(value):
 
 ADD = elementwise(
     "add", "a + b", "a + b", ("a", "b"),
-    lambda a, b: a + b,
+    operator.add,
     (1, "1", "1"),
     (1, "1", "1"),
 )  # fmt: skip
@@ -91,14 +92,14 @@ ADD_N = elementwise(
 
 SUB = elementwise(
     "sub", "a - b", "a - b", ("a", "b"),
-    lambda a, b: a - b,
+    operator.sub,
     (1, "1", "1"),
     (-1, "-1", "-1"),
 )  # fmt: skip
 
 MUL = elementwise(
     "mul", "a * b", r"a \cdot b", ("a", "b"),
-    lambda a, b: a * b,
+    operator.mul,
     ("b", "b", "b"),
     ("a", "a", "a"),
 )  # fmt: skip
@@ -112,7 +113,7 @@ DIV = elementwise(
 
 NEG = elementwise(
     "neg", "-x", "-x", ("x",),
-    lambda x: -x,
+    operator.neg,
     (-1, "-1", "-1"),
 )  # fmt: skip
 

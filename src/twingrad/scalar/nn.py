@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Sequence
 
@@ -47,8 +48,9 @@ class Neuron(Module):
         self.nonlin = nonlin
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        # One n-ary sum node rather than a chain of n adds: the same math, half the graph.
-        act = Value.sum([*(wi * xi for wi, xi in zip(self.w, x)), self.b])
+        # w_i * x_i for each i, then one n-ary sum node rather than a chain of n adds: the
+        # same math, half the graph.
+        act = Value.sum([*map(operator.mul, self.w, x), self.b])
         return act.relu() if self.nonlin else act
 
     def parameters(self) -> list[Value]:
