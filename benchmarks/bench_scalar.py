@@ -18,6 +18,7 @@ from micrograd.engine import Value as MicroValue
 from micrograd.nn import MLP as MicroMLP
 
 from benchmarks.harness import Benchmark, Contender, main
+from benchmarks.minimal_engine import MinimalMLP, MinimalValue
 from twingrad.data import make_moons
 from twingrad.scalar import MLP, Value
 
@@ -42,12 +43,12 @@ def micrograd_loss(model, X, y):
     return data_loss + reg_loss
 
 
-def twingrad_loss(model, X, y):
-    """The same loss, as `twingrad.demos.scalar` writes it."""
-    scores = [model([Value(x0), Value(x1)]) for x0, x1 in X]
+def twingrad_loss(model, X, y, value=Value):
+    """The same loss, as `twingrad.demos.scalar` writes it (``value``: the engine's class)."""
+    scores = [model([value(x0), value(x1)]) for x0, x1 in X]
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
-    data_loss = Value.sum(losses) * (1.0 / len(losses))
-    reg_loss = ALPHA * Value.sum([p * p for p in model.parameters()])
+    data_loss = value.sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * value.sum([p * p for p in model.parameters()])
     return data_loss + reg_loss
 
 
@@ -76,8 +77,10 @@ def benchmarks() -> list[Benchmark]:
     X, y = moons()
     random.seed(SEED)
     ours = MLP(2, [16, 16, 1])
-    random.seed(SEED)  # the same draws, so both models start from the same weights
+    random.seed(SEED)  # the same draws, so all models start from the same weights
     theirs = MicroMLP(2, [16, 16, 1])
+    random.seed(SEED)
+    minimal = MinimalMLP(2, [16, 16, 1])
 
     def stats(result) -> dict[str, object]:
         our_loss, their_loss = twingrad_loss(ours, X, y), micrograd_loss(theirs, X, y)
@@ -100,6 +103,16 @@ def benchmarks() -> list[Benchmark]:
             Contender("micrograd", lambda _: sgd_step(theirs, micrograd_loss(theirs, X, y))),
             target=20.0,
             stats=stats,
+            loop=3,
+            cpu_time=True,
+        ),
+        Benchmark(
+            "moons-step-floor",
+            Contender(
+                "minimal engine",
+                lambda _: sgd_step(minimal, twingrad_loss(minimal, X, y, MinimalValue)),
+            ),
+            Contender("micrograd", lambda _: sgd_step(theirs, micrograd_loss(theirs, X, y))),
             loop=3,
             cpu_time=True,
         ),
@@ -128,7 +141,10 @@ backward, and an SGD update. `moons-step` and `moons-forward` are timed as steps
 training loop: a run is the mean of 3 consecutive steps after an untimed one, so that each
 step inherits the garbage of the step before, as in real training (micrograd's graphs are
 reference cycles that only the cyclic collector frees; twingrad's are freed as soon as
-they are dropped). `moons-backward` times `backward()` on a graph built beforehand. Both
+they are dropped). `moons-step-floor` runs the same step on `benchmarks/minimal_engine.py`,
+the least an engine with one node per op can do in pure Python (no rule table, derivatives
+written inline, no labels, Fractions or edge cases): a floor to read `moons-step` against.
+`moons-backward` times `backward()` on a graph built beforehand. Both
 libraries are pure Python on one thread, so the clock is that thread's CPU time: on a shared
 machine the wall clock also counts the time other processes hold the CPU. No torch in the
 process; the cyclic collector stays on throughout.
