@@ -1,9 +1,10 @@
-"""Command line: ``python -m twingrad demo`` and ``python -m twingrad bench``."""
+"""Command line: ``python -m twingrad demo``, ``draw`` and ``bench``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 
@@ -32,6 +33,52 @@ def demo(args: argparse.Namespace) -> int:
     if failed:
         print(f"These parts missed their goal: {', '.join(failed)}")
     return 1 if failed else 0
+
+
+def draw(args: argparse.Namespace) -> int:
+    """Draw a formula's graph after backward, and print its value and gradients.
+
+    ``python -m twingrad draw "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg``
+    """
+    from twingrad.graph import reachable
+    from twingrad.scalar import formula
+    from twingrad.visualize import draw, walkthrough
+
+    values = {}
+    for assignment in args.values:
+        name, sep, number = assignment.partition("=")
+        if not sep or not name.isidentifier():
+            raise ValueError(f"give each value as NAME=NUMBER (x=2.5, w=1/3), not {assignment!r}")
+        values[name] = _number(name, number, args.exact)
+    out = formula(args.formula, **values)
+    out.backward()
+    print(f"{args.formula} = {out.data}")
+    named = {n.label: n for n in reachable(out) if n.is_leaf and n.label}
+    for name in values:
+        print(f"  d/d{name} = {named[name].grad}")
+    if args.walkthrough:
+        print()
+        print(walkthrough(out))
+    drawing = draw(out, view=args.view, rankdir=args.rankdir)
+    if args.out == "-":
+        print(drawing.source)
+    else:
+        print(f"drawing: {drawing.save(args.out)}")
+    return 0
+
+
+def _number(name: str, text: str, exact: bool) -> float | Fraction:
+    """``text`` as a Fraction when ``exact``, else as a float (``1/3`` allowed in both)."""
+    try:
+        if exact:
+            return Fraction(text)
+        try:
+            return float(text)  # inf, nan and -0.0 as floats read them
+        except ValueError:
+            return float(Fraction(text))
+    except (ValueError, ZeroDivisionError):
+        kind = "a rational number" if exact else "a number"
+        raise ValueError(f"{name}={text}: not {kind}") from None
 
 
 def bench(args: argparse.Namespace) -> int:
@@ -65,6 +112,25 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="run the main demo")
     p.add_argument("--out", default="out", help="folder for the demo's drawings and plots")
     p.set_defaults(func=demo)
+    d = sub.add_parser(
+        "draw",
+        help="draw a formula's graph with its gradients",
+        description="Build a formula with Values, run backward, print the value and each "
+        "gradient, and draw the graph. Formulas use + - * / **, parentheses and exp, log, "
+        "sqrt, tanh, sigmoid, relu, sin, cos, abs.",
+    )
+    d.add_argument("formula", help='the formula, e.g. "tanh(x*w + b)"')
+    d.add_argument("values", nargs="*", help="a value for each name: x=2 w=-3 b=1/2")
+    d.add_argument(
+        "-o", "--out", default="graph.svg", help="file to write (.svg, .png, .dot); - prints DOT"
+    )
+    d.add_argument("--exact", action="store_true", help="compute with exact fractions")
+    d.add_argument("--view", choices=("forward", "backward"), default="forward")
+    d.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR")
+    d.add_argument(
+        "--walkthrough", action="store_true", help="also print the chain rule, step by step"
+    )
+    d.set_defaults(func=draw)
     b = sub.add_parser("bench", help="run the benchmarks (from a twingrad checkout)")
     b.add_argument(
         "args",
@@ -78,7 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         args.args = [*args.args, *rest]
     elif rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    return args.func(args)
+    if args.command != "draw":
+        return args.func(args)
+    try:
+        return args.func(args)
+    except (ValueError, TypeError) as error:  # a formula or value the user mistyped
+        parser.exit(2, f"twingrad draw: {error}\n")
 
 
 if __name__ == "__main__":
