@@ -6,7 +6,7 @@ twingrad's `Value` does:
 
 - the rule table: each op computes inline and backward has the derivatives written in;
 - labels, exact Fractions, IEEE edge cases, operator checks, any op the step does not use;
-- the helper that makes a node: each op fills a bare object's five slots itself.
+- the helper that makes a node: each op fills a bare object's six slots itself.
 
 It keeps what any engine needs to be correct and to free its graphs by reference counting:
 parents, gradients, and a creation stamp for the topological order. What it measures is how
