@@ -57,6 +57,9 @@ def test_inf_and_nan_are_numbers_unless_exact(capsys):
         (["x", "x"], "give each value as NAME=NUMBER"),
         (["x", "2x=1"], "give each value as NAME=NUMBER"),
         (["open(x)", "x=1"], "open() is not a function formulas know"),
+        (["x", "x=1", "x=2"], "x is given two values (x=1.0, x=2)"),
+        (["1/x", "x=0", "--exact"], "division by zero in exact (Fraction) arithmetic"),
+        (["x", "x=1", "-o", "/no/such/folder/g.svg"], "cannot write /no/such/folder/g.svg"),
     ],
 )
 def test_mistakes_exit_with_a_message_not_a_traceback(args, message, capsys):
@@ -65,6 +68,15 @@ def test_mistakes_exit_with_a_message_not_a_traceback(args, message, capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith(f"twingrad draw: {message}") and "Traceback" not in err
+
+
+def test_a_formula_that_starts_with_minus_goes_after_double_dash(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["draw", "-x*y", "x=1", "y=2"])
+    assert exit_.value.code == 2
+    assert 'goes after --, options before it: draw -o g.svg -- "-x*y"' in capsys.readouterr().err
+    assert main(["draw", "-o", "-", "--", "-x*y", "x=1", "y=2"]) == 0
+    assert capsys.readouterr().out.startswith("-x*y = -2.0\n  d/dx = -2.0\n  d/dy = -1.0\n")
 
 
 def test_python_dash_m_runs_it(tmp_path):

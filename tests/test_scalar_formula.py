@@ -32,19 +32,43 @@ def test_a_name_used_twice_is_one_leaf_whose_gradient_sums_both_uses():
     assert x.grad == 2 * 3.0 + 1
 
 
-def test_every_function_and_operator():
-    x = 0.7
-    out = formula(
-        "exp(x) + log(x) + sqrt(x) + tanh(x) + sigmoid(x) + relu(-x) + sin(x) + cos(x)"
-        " + abs(-x) + x ** y + 2 ** x - +x",
-        x=x,
-        y=1.5,
+def test_every_function_and_operator_forward_and_gradient():
+    text = (
+        "exp(x) + log(x) + sqrt(x) + tanh(x) + sigmoid(x) + relu(x) + sin(x) + cos(x)"
+        " + abs(-x) + x ** y + 2 ** x - +x / 3 * x"
     )
-    expected = (
-        math.exp(x) + math.log(x) + math.sqrt(x) + math.tanh(x) + 1 / (1 + math.exp(-x))
-        + 0.0 + math.sin(x) + math.cos(x) + x + x**1.5 + 2**x - x
+    out = formula(text, x=0.7, y=1.5)
+    x, y = Value(0.7), Value(1.5)
+    by_hand = (
+        x.exp() + x.log() + x.sqrt() + x.tanh() + x.sigmoid() + x.relu() + x.sin() + x.cos()
+        + abs(-x) + x**y + 2**x - x / 3 * x
     )  # fmt: skip
-    assert out.data == pytest.approx(expected, rel=1e-15)
+    out.backward()
+    by_hand.backward()
+    assert out.data == by_hand.data
+    assert [n.grad for n in _leaves(out, named=True)] == [x.grad, y.grad]
+    # and the values themselves, from the definitions
+    assert out.data == pytest.approx(
+        math.exp(0.7) + math.log(0.7) + math.sqrt(0.7) + math.tanh(0.7) + 1 / (1 + math.exp(-0.7))
+        + 0.7 + math.sin(0.7) + math.cos(0.7) + 0.7 + 0.7**1.5 + 2**0.7 - 0.7 / 3 * 0.7,
+        rel=1e-15,
+    )  # fmt: skip
+
+
+def test_a_negative_number_is_one_leaf_as_in_python():
+    out = formula("-3 * x - -x", x=2.0)
+    product = out.parents[0]
+    assert [p.data for p in product.parents] == [-3.0, 2.0]
+    assert out.parents[1].op == "neg"  # -x negates a name: an op
+
+
+def test_a_name_may_be_text():
+    assert formula("text * 2", text=3.0).data == 6.0
+
+
+def test_a_formula_too_deep_for_the_parser_says_so():
+    with pytest.raises(ValueError, match="nests too deeply"):
+        formula("x" + " + x" * 5000, x=1.0)
 
 
 def test_values_may_be_values():
@@ -60,6 +84,18 @@ def test_a_fraction_makes_the_formula_exact_and_reads_its_numbers_exactly():
     out.backward()
     a, b = _leaves(out, named=True)
     assert a.grad == Fraction(4, 3) + 2 * 8 and b.grad == Fraction(1, 6)
+
+
+def test_exact_numbers_are_read_as_written_not_as_the_nearest_float():
+    out = formula("x + 0.30000000000000001 + 1_000.5 + 0x10", x=Fraction(0))
+    assert out.data == Fraction(30000000000000001, 10**17) + Fraction(2001, 2) + 16
+
+
+def test_exact_formulas_need_finite_numbers():
+    with pytest.raises(ValueError, match="1e400 is too large for an exact formula"):
+        formula("x + 1e400", x=Fraction(1))
+    with pytest.raises(ValueError, match="y=inf: an exact formula needs finite numbers"):
+        formula("x + y", x=Fraction(1), y=math.inf)
 
 
 def test_ieee_edges_follow_the_engine():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -49,6 +50,8 @@ def draw(args: argparse.Namespace) -> int:
         name, sep, number = assignment.partition("=")
         if not sep or not name.isidentifier():
             raise ValueError(f"give each value as NAME=NUMBER (x=2.5, w=1/3), not {assignment!r}")
+        if name in values:
+            raise ValueError(f"{name} is given two values ({name}={values[name]}, {assignment})")
         values[name] = _number(name, number, args.exact)
     out = formula(args.formula, **values)
     out.backward()
@@ -63,7 +66,10 @@ def draw(args: argparse.Namespace) -> int:
     if args.out == "-":
         print(drawing.source)
     else:
-        print(f"drawing: {drawing.save(args.out)}")
+        try:
+            print(f"drawing: {drawing.save(args.out)}")
+        except OSError as error:
+            raise OSError(f"cannot write {args.out}: {error.strerror or error}") from None
     return 0
 
 
@@ -117,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         help="draw a formula's graph with its gradients",
         description="Build a formula with Values, run backward, print the value and each "
         "gradient, and draw the graph. Formulas use + - * / **, parentheses and exp, log, "
-        "sqrt, tanh, sigmoid, relu, sin, cos, abs.",
+        "sqrt, tanh, sigmoid, relu, sin, cos, abs. A formula that starts with - goes after "
+        '--, options before it: draw -o g.svg -- "-x*y" x=1 y=2',
     )
     d.add_argument("formula", help='the formula, e.g. "tanh(x*w + b)"')
     d.add_argument("values", nargs="*", help="a value for each name: x=2 w=-3 b=1/2")
@@ -142,15 +149,29 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "bench":
         args.args = [*args.args, *rest]
+    elif rest and args.command == "draw":
+        parser.error(
+            f"unrecognized arguments: {' '.join(rest)} (a formula that starts with - goes "
+            'after --, options before it: draw -o g.svg -- "-x*y" x=1 y=2)'
+        )
     elif rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command != "draw":
         return args.func(args)
+    from twingrad.visualize import RendererNotFound, RenderError
+
     try:
         return args.func(args)
-    except (ValueError, TypeError) as error:  # a formula or value the user mistyped
-        parser.exit(2, f"twingrad draw: {error}\n")
+    except BrokenPipeError:
+        raise
+    # what a mistyped formula or value, or a path that cannot be written, ends in
+    except (ValueError, TypeError, ArithmeticError, OSError, RenderError, RendererNotFound) as e:
+        parser.exit(2, f"twingrad draw: {e}\n")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `... -o - | head`: the reader stopped reading, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as Python's docs advise
+        sys.exit(1)
