@@ -45,6 +45,8 @@ from twingrad.tensor.elementwise import (
 )
 from twingrad.tensor.indexing import gather, index_select, masked_fill, tril, triu
 from twingrad.tensor.linalg import bmm, matmul, mm
+from twingrad.tensor.mathops import isfinite, isinf, isnan, reciprocal, rsqrt, square
+from twingrad.tensor.matrix import diag, diagonal, dot, mv, outer, trace
 from twingrad.tensor.movement import (
     cat,
     chunk,
@@ -61,6 +63,8 @@ from twingrad.tensor.movement import (
     transpose,
     unsqueeze,
 )
+from twingrad.tensor.new import as_tensor, is_tensor, numel
+from twingrad.tensor.norm import norm
 from twingrad.tensor.reduce import (
     all,  # noqa: A004
     allclose,
@@ -83,6 +87,7 @@ from twingrad.tensor.reduce import (
     var,
 )
 from twingrad.tensor.sampling import multinomial
+from twingrad.tensor.sorting import argsort, sort, topk
 from twingrad.visualize import draw, walkthrough
 
 __version__ = "0.1.0"
@@ -100,6 +105,8 @@ __all__ = [
     "any",
     "argmax",
     "argmin",
+    "argsort",
+    "as_tensor",
     "autograd",
     "bmm",
     "bool",
@@ -113,7 +120,10 @@ __all__ = [
     "cuda",
     "data",
     "device",
+    "diag",
+    "diagonal",
     "div",
+    "dot",
     "double",
     "draw",
     "enable_grad",
@@ -127,7 +137,11 @@ __all__ = [
     "gather",
     "index_select",
     "is_grad_enabled",
+    "is_tensor",
     "isclose",
+    "isfinite",
+    "isinf",
+    "isnan",
     "load",
     "log",
     "log_softmax",
@@ -143,28 +157,38 @@ __all__ = [
     "mm",
     "mul",
     "multinomial",
+    "mv",
     "neg",
     "nn",
     "no_grad",
+    "norm",
+    "numel",
     "optim",
+    "outer",
     "permute",
     "pow",
     "prod",
+    "reciprocal",
     "relu",
     "reshape",
+    "rsqrt",
     "save",
     "set_grad_enabled",
     "sigmoid",
     "sin",
     "softmax",
+    "sort",
     "split",
     "sqrt",
+    "square",
     "squeeze",
     "stack",
     "std",
     "sub",
     "sum",
     "tanh",
+    "topk",
+    "trace",
     "transpose",
     "tril",
     "triu",

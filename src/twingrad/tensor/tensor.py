@@ -29,9 +29,14 @@ from twingrad.tensor.elementwise import ElementwiseOps
 from twingrad.tensor.functional import grad_seed
 from twingrad.tensor.indexing import IndexingOps
 from twingrad.tensor.linalg import LinalgOps
+from twingrad.tensor.mathops import MathOps
+from twingrad.tensor.matrix import MatrixOps
 from twingrad.tensor.movement import MovementOps
+from twingrad.tensor.new import NewTensorOps
+from twingrad.tensor.norm import NormOps
 from twingrad.tensor.printing import tensor_repr
 from twingrad.tensor.reduce import ReductionOps
+from twingrad.tensor.sorting import SortingOps
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -58,7 +63,18 @@ class Size(tuple):
         return f"twingrad.Size({list(self)})"
 
 
-class Tensor(ElementwiseOps, ReductionOps, MovementOps, IndexingOps, LinalgOps):
+class Tensor(
+    ElementwiseOps,
+    ReductionOps,
+    MovementOps,
+    IndexingOps,
+    LinalgOps,
+    MathOps,
+    SortingOps,
+    MatrixOps,
+    NormOps,
+    NewTensorOps,
+):
     """An n-dimensional array with autograd, mirroring ``torch.Tensor``.
 
     Build one with `twingrad.tensor`; ``Tensor(data)`` makes a tensor of the default

@@ -1,0 +1,158 @@
+"""Small elementwise ops built from the table's rules: square, rsqrt, reciprocal, and the
+float tests isnan, isinf, isfinite.
+
+square is ``x ** 2``, rsqrt ``1 / sqrt(x)`` and reciprocal ``1 / x``, so their gradients
+are the pow, sqrt and div rules' and the bridge replays them with no entry of their own.
+(rsqrt is not ``x ** -0.5``: at -0.0 that power's derivative has the opposite sign of
+PyTorch's ``-rsqrt(x)**3 / 2``; the quotient's agrees.) The
+tests give bool tensors outside the graph, as comparisons do.
+
+>>> import twingrad
+>>> x = twingrad.tensor([1.0, 4.0], requires_grad=True)
+>>> x.rsqrt().sum().backward()
+>>> x.grad
+tensor([-0.5000, -0.0625])
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from twingrad.tensor import autograd, dtypes
+from twingrad.tensor.elementwise import DIV, SQRT, binary, pow, unary
+
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
+
+
+def square(input: Tensor) -> Tensor:
+    """``input * input``, elementwise; integer and bool tensors give int64, as in PyTorch.
+
+    >>> import twingrad
+    >>> twingrad.square(twingrad.tensor([-2, 3])), twingrad.square(twingrad.tensor([0.5]))
+    (tensor([4, 9]), tensor([0.2500]))
+    """
+    if input.dtype is dtypes.bool_:
+        input = input.long()
+    return pow(input, 2)
+
+
+def rsqrt(input: Tensor) -> Tensor:
+    """``1 / sqrt(input)``, elementwise (inf at 0, nan below); integers give floats.
+
+    >>> import twingrad
+    >>> twingrad.rsqrt(twingrad.tensor([4, 0]))
+    tensor([0.5000,    inf])
+    """
+    return reciprocal(unary(SQRT, input))
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    """``1 / input``, elementwise; integers give the default float dtype.
+
+    >>> import twingrad
+    >>> twingrad.reciprocal(twingrad.tensor([2, 0]))
+    tensor([0.5000,    inf])
+    """
+    return binary(DIV, 1, input, float_result=True)
+
+
+def _test(input: Tensor, test, exact_answer: bool) -> Tensor:
+    data = input._data
+    if data.dtype == object:  # Fractions are finite numbers
+        array = np.full(data.shape, exact_answer)
+    else:
+        array = test(data)
+    return autograd.Tensor._make(np.asarray(array, dtype=np.bool_))
+
+
+def isnan(input: Tensor) -> Tensor:
+    """True where an element is NaN, as a bool tensor (integers never are).
+
+    >>> import twingrad
+    >>> twingrad.isnan(twingrad.tensor([1.0, float("nan")]))
+    tensor([False,  True])
+    """
+    return _test(input, np.isnan, False)
+
+
+def isinf(input: Tensor) -> Tensor:
+    """True where an element is +inf or -inf, as a bool tensor.
+
+    >>> import twingrad
+    >>> twingrad.isinf(twingrad.tensor([1.0, float("-inf"), float("nan")]))
+    tensor([False,  True, False])
+    """
+    return _test(input, np.isinf, False)
+
+
+def isfinite(input: Tensor) -> Tensor:
+    """True where an element is neither inf nor NaN, as a bool tensor.
+
+    >>> import twingrad
+    >>> twingrad.isfinite(twingrad.tensor([1.0, float("inf"), float("nan")]))
+    tensor([ True, False, False])
+    """
+    return _test(input, np.isfinite, True)
+
+
+class MathOps:
+    """Tensor methods for the ops above (mixed into `Tensor`)."""
+
+    __slots__ = ()
+
+    def square(self) -> Tensor:
+        """`twingrad.square` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([3.0]).square()
+        tensor([9.])
+        """
+        return square(self)
+
+    def rsqrt(self) -> Tensor:
+        """`twingrad.rsqrt` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([4.0]).rsqrt()
+        tensor([0.5000])
+        """
+        return rsqrt(self)
+
+    def reciprocal(self) -> Tensor:
+        """`twingrad.reciprocal` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([4.0]).reciprocal()
+        tensor([0.2500])
+        """
+        return reciprocal(self)
+
+    def isnan(self) -> Tensor:
+        """`twingrad.isnan` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([float("nan")]).isnan()
+        tensor([True])
+        """
+        return isnan(self)
+
+    def isinf(self) -> Tensor:
+        """`twingrad.isinf` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([float("inf")]).isinf()
+        tensor([True])
+        """
+        return isinf(self)
+
+    def isfinite(self) -> Tensor:
+        """`twingrad.isfinite` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0]).isfinite()
+        tensor([True])
+        """
+        return isfinite(self)

@@ -1,0 +1,117 @@
+"""Vector norms: ``twingrad.norm`` and ``Tensor.norm``, as PyTorch's ``torch.norm``.
+
+A norm is built from existing ops: the 2-norm is the square root of a sum of squares,
+the 1-norm a sum of absolute values, the inf-norm an amax of them (tied maxima share the
+gradient, as in PyTorch), and a p-norm ``(sum |x|^p)^(1/p)``.
+
+At a zero vector PyTorch's gradient is 0, while the chain rule through the square root
+gives 0 * inf = nan. Where the sum is 0 the root is therefore taken of 1 instead and the
+result replaced by 0 (`where` sends no gradient to the branch it does not pick), and
+likewise for ``|x|^p`` at ``x == 0``.
+
+>>> import twingrad
+>>> x = twingrad.zeros(3, requires_grad=True)
+>>> x.norm().backward()
+>>> x.grad
+tensor([0., 0., 0.])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from twingrad.tensor import dtypes
+from twingrad.tensor.elementwise import where
+from twingrad.tensor.reduce import amax, amin, normalize_dims
+
+if TYPE_CHECKING:
+    from twingrad.tensor.tensor import Tensor
+
+    Dims = int | Sequence[int] | None
+
+
+def _safe_root(s: Tensor, p: float) -> Tensor:
+    """``s ** (1/p)`` for ``s >= 0``, 0 with a zero gradient where ``s == 0``."""
+    zero = s == 0
+    base = where(zero, 1.0, s)
+    root = base.sqrt() if p == 2 else base ** (1.0 / p)
+    return where(zero, 0.0, root)
+
+
+def _safe_power(a: Tensor, p: float) -> Tensor:
+    """``a ** p`` for ``a >= 0``, 0 with a zero gradient where ``a == 0`` (also for p <= 1)."""
+    zero = a == 0
+    return where(zero, 0.0, where(zero, 1.0, a) ** p)
+
+
+def norm(
+    input: Tensor,
+    p: float | str | None = "fro",
+    dim: Dims = None,
+    keepdim: bool = False,
+    dtype: dtypes.dtype | None = None,
+) -> Tensor:
+    """The vector p-norm over ``dim`` (every element when None): ``p`` a number
+    (2 by default, 1, inf, -inf, 0...) or ``"fro"`` (the 2-norm, over at most two dims).
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([[3.0, -4.0], [0.0, 1.0]])
+    >>> x.norm(), x.norm(1), x.norm(float("inf"), dim=1)
+    (tensor(5.0990), tensor(8.), tensor([4., 1.]))
+    """
+    if isinstance(p, str):
+        if p != "fro":
+            raise RuntimeError(
+                f"norm: order {p!r} is not supported; twingrad computes vector norms "
+                "(a number p, or 'fro')"
+            )
+        if dim is not None and not isinstance(dim, int) and len(dim) > 2:
+            raise RuntimeError(f"norm: 'fro' takes at most 2 dims, got {tuple(dim)}")
+        p = 2.0
+    p = 2.0 if p is None else float(p)
+    if dtype is not None:
+        input = input.to(dtypes.as_dtype(dtype))
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point tensor as input. Got "
+            f"{input.dtype.name}; convert with .float() first"
+        )
+    dims = normalize_dims(input, dim, "norm")
+    if math.isinf(p):
+        empty = input.numel() == 0 if dims is None else any(input.shape[d] == 0 for d in dims)
+        if empty:
+            raise RuntimeError(
+                "linalg.vector_norm cannot compute the inf norm on an empty tensor because "
+                "the operation does not have an identity"
+            )
+        extreme = amax if p > 0 else amin
+        return extreme(input.abs(), dim=() if dims is None else dims, keepdim=keepdim)
+    if p == 2:
+        return _safe_root((input * input).sum(dims, keepdim=keepdim), 2)
+    if p == 1:
+        return input.abs().sum(dims, keepdim=keepdim)
+    powers = _safe_power(input.abs(), p).sum(dims, keepdim=keepdim)
+    return powers if p == 0 else _safe_root(powers, p)
+
+
+class NormOps:
+    """``Tensor.norm`` (mixed into `Tensor`)."""
+
+    __slots__ = ()
+
+    def norm(
+        self,
+        p: float | str | None = "fro",
+        dim: Dims = None,
+        keepdim: bool = False,
+        dtype: dtypes.dtype | None = None,
+    ) -> Tensor:
+        """`twingrad.norm` as a method.
+
+        >>> import twingrad
+        >>> twingrad.tensor([3.0, 4.0]).norm()
+        tensor(5.)
+        """
+        return norm(self, p, dim, keepdim, dtype)
