@@ -24,8 +24,11 @@ from twingrad.nn.activation import (
     Softplus,
     Tanh,
 )
+from twingrad.nn.activation_extra import ELU, Hardtanh, LogSigmoid, ReLU6, Softmin
 from twingrad.nn.container import ModuleDict, ModuleList, Sequential
 from twingrad.nn.conv import Conv1d, Conv2d
+from twingrad.nn.distance import CosineSimilarity
+from twingrad.nn.divergence import KLDivLoss
 from twingrad.nn.dropout import Dropout
 from twingrad.nn.embedding import Embedding
 from twingrad.nn.linear import Flatten, Identity, Linear, Unflatten
@@ -47,8 +50,10 @@ from twingrad.nn.pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from twingrad.nn.robust_loss import HuberLoss, SmoothL1Loss
 
 __all__ = [
+    "ELU",
     "GELU",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
@@ -60,15 +65,20 @@ __all__ = [
     "BatchNorm2d",
     "Conv1d",
     "Conv2d",
+    "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
     "Embedding",
     "Flatten",
+    "Hardtanh",
+    "HuberLoss",
     "Identity",
+    "KLDivLoss",
     "L1Loss",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
+    "LogSigmoid",
     "LogSoftmax",
     "MSELoss",
     "MaxPool1d",
@@ -79,10 +89,13 @@ __all__ = [
     "NLLLoss",
     "Parameter",
     "ReLU",
+    "ReLU6",
     "Sequential",
     "SiLU",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
+    "Softmin",
     "Softplus",
     "Tanh",
     "Unflatten",

@@ -21,7 +21,11 @@ from twingrad.nn.activation import (
     softplus,
     tanh,
 )
+from twingrad.nn.activation_extra import elu, hardtanh, logsigmoid, relu6, softmin
+from twingrad.nn.attention import scaled_dot_product_attention
 from twingrad.nn.conv import conv1d, conv2d
+from twingrad.nn.distance import cosine_similarity, normalize
+from twingrad.nn.divergence import kl_div
 from twingrad.nn.dropout import dropout
 from twingrad.nn.embedding import embedding, one_hot
 from twingrad.nn.linear import linear
@@ -42,6 +46,7 @@ from twingrad.nn.pooling import (
     max_pool1d,
     max_pool2d,
 )
+from twingrad.nn.robust_loss import huber_loss, smooth_l1_loss
 from twingrad.tensor.movement import pad
 
 __all__ = [
@@ -54,25 +59,36 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "conv1d",
     "conv2d",
+    "cosine_similarity",
     "cross_entropy",
     "dropout",
+    "elu",
     "embedding",
     "gelu",
+    "hardtanh",
+    "huber_loss",
+    "kl_div",
     "l1_loss",
     "layer_norm",
     "leaky_relu",
     "linear",
     "log_softmax",
+    "logsigmoid",
     "max_pool1d",
     "max_pool2d",
     "mse_loss",
     "nll_loss",
+    "normalize",
     "one_hot",
     "pad",
     "relu",
+    "relu6",
+    "scaled_dot_product_attention",
     "sigmoid",
     "silu",
+    "smooth_l1_loss",
     "softmax",
+    "softmin",
     "softplus",
     "tanh",
 ]
