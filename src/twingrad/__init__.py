@@ -86,6 +86,18 @@ from twingrad.tensor.reduce import (
     sum,  # noqa: A004
     var,
 )
+from twingrad.tensor.rounding import (
+    ceil,
+    fix,
+    floor,
+    floor_divide,
+    fmod,
+    frac,
+    remainder,
+    round,  # noqa: A004
+    sign,
+    trunc,
+)
 from twingrad.tensor.sampling import multinomial
 from twingrad.tensor.sorting import argsort, sort, topk
 from twingrad.visualize import draw, walkthrough
@@ -111,6 +123,7 @@ __all__ = [
     "bmm",
     "bool",
     "cat",
+    "ceil",
     "chunk",
     "clamp",
     "clip",
@@ -130,9 +143,14 @@ __all__ = [
     "equal",
     "exp",
     "expand",
+    "fix",
     "flatten",
     "flip",
     "float",
+    "floor",
+    "floor_divide",
+    "fmod",
+    "frac",
     "from_numpy",
     "gather",
     "index_select",
@@ -170,11 +188,14 @@ __all__ = [
     "prod",
     "reciprocal",
     "relu",
+    "remainder",
     "reshape",
+    "round",
     "rsqrt",
     "save",
     "set_grad_enabled",
     "sigmoid",
+    "sign",
     "sin",
     "softmax",
     "sort",
@@ -192,6 +213,7 @@ __all__ = [
     "transpose",
     "tril",
     "triu",
+    "trunc",
     "unsqueeze",
     "utils",
     "var",

@@ -203,6 +203,8 @@ def sign(x: Operand) -> Operand:
             return np.array([Fraction((v > 0) - (v < 0)) for v in x.flat], dtype=object).reshape(
                 x.shape
             )
+        if x.dtype.kind == "b":
+            return x.copy()  # PyTorch's sign of a bool tensor is the tensor itself
         return np.nan_to_num(np.sign(x), nan=0.0)
     return x.sign()
 

@@ -392,6 +392,12 @@ replay("log_softmax", ulps=lambda node: _line_length(node) + 8)(
 for _name in ("clamp", "maximum", "minimum"):
     replay(_name)(elementwise)
 
+# rounding and integer division: the same numpy forward and the same (constant or
+# quotient) derivative in both engines, so no rounding error between them
+for _name in ("floor", "ceil", "trunc", "round", "frac", "sign", "remainder", "fmod",
+              "floor_divide"):  # fmt: skip
+    replay(_name, ulps=0)(elementwise)
+
 
 @replay("where", ulps=0)
 def _where(node, condition, x, y):

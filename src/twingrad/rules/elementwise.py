@@ -15,6 +15,7 @@ import operator
 from collections.abc import Callable
 
 from twingrad import generic as g
+from twingrad import rounding as r
 from twingrad.rules.core import Rule, register
 
 
@@ -248,4 +249,77 @@ WHERE = elementwise(
     (None, "no gradient (a condition)", r"\text{none}"),
     (lambda out, c, x, y: g.indicator(c, x), "1 where condition else 0", "[c]"),
     (lambda out, c, x, y: 1 - g.indicator(c, y), "0 where condition else 1", r"[\neg c]"),
+)  # fmt: skip
+
+
+# -- rounding and integer division ---------------------------------------------------------
+# Piecewise constant: PyTorch declares their derivative 0 everywhere (and frac's 1), the
+# jumps included, so the result still requires grad and backward gives zeros.
+
+FLOOR = elementwise(
+    "floor", "floor(x)", r"\lfloor x \rfloor", ("x",),
+    r.floor,
+    (0, "0", "0"),
+)  # fmt: skip
+
+CEIL = elementwise(
+    "ceil", "ceil(x)", r"\lceil x \rceil", ("x",),
+    r.ceil,
+    (0, "0", "0"),
+)  # fmt: skip
+
+TRUNC = elementwise(
+    "trunc", "trunc(x)", r"\operatorname{trunc}(x)", ("x",),
+    r.trunc,
+    (0, "0", "0"),
+)  # fmt: skip
+
+ROUND = elementwise(
+    "round", "round(x, decimals)", r"\operatorname{round}(x)", ("x",),
+    r.round_half_even,
+    (0, "0", "0"),
+    params=("decimals",),
+)  # fmt: skip
+
+FRAC = elementwise(
+    "frac", "frac(x)", r"x - \operatorname{trunc}(x)", ("x",),
+    lambda x: x - r.trunc(x),
+    (1, "1", "1"),
+)  # fmt: skip
+
+SIGN = elementwise(
+    "sign", "sign(x)", r"\operatorname{sign}(x)", ("x",),
+    g.sign,
+    (0, "0", "0"),
+)  # fmt: skip
+
+REMAINDER = elementwise(
+    "remainder", "remainder(a, b)", r"a \bmod b", ("a", "b"),
+    r.remainder,
+    (1, "1", "1"),
+    # the quotient is PyTorch's div(a, b, rounding_mode="floor"), the one remainder used
+    (lambda out, a, b: -r.floor_divide(a, b), "-floor(a / b)", r"-\lfloor a / b \rfloor"),
+)  # fmt: skip
+
+FMOD = elementwise(
+    "fmod", "fmod(a, b)", r"\operatorname{fmod}(a, b)", ("a", "b"),
+    r.fmod,
+    (1, "1", "1"),
+    (lambda out, a, b: -r.trunc(g.div(a, b)), "-trunc(a / b)",
+     r"-\operatorname{trunc}(a / b)"),
+)  # fmt: skip
+
+
+def _not_implemented(out, *args, **params):
+    raise RuntimeError(
+        "derivative for floor_divide is not implemented (nor is it in PyTorch): a // b is "
+        "piecewise constant. For a zero gradient use (a / b).floor(), or detach() the inputs"
+    )
+
+
+FLOOR_DIVIDE = elementwise(
+    "floor_divide", "a // b", r"\lfloor a / b \rfloor", ("a", "b"),
+    r.floor_divide,
+    (_not_implemented, "not implemented (as in PyTorch)", r"\text{not implemented}"),
+    (_not_implemented, "not implemented (as in PyTorch)", r"\text{not implemented}"),
 )  # fmt: skip

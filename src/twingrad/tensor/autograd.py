@@ -168,6 +168,8 @@ class GradFn:
             return _MATMUL_NAMES.get(ranks, "MatmulBackward0")
         if op in ("sum", "mean") and (node._params or {}).get("dim") is not None:
             return op.capitalize() + "Backward1"  # PyTorch's overload with a dim argument
+        if op == "round" and node._params:
+            return "RoundBackward1"  # round(x, decimals=...)
         return "".join(part.capitalize() for part in op.split("_")) + "Backward0"
 
     @property
@@ -423,8 +425,13 @@ def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
                 if constants:
                     c = constants[i]
                     # no call, and for +-1 no multiplication; g is shared but never
-                    # modified in place: the sums below make new arrays
-                    gi = g if c == 1 else -g if c == -1 else g * c
+                    # modified in place: the sums below make new arrays. A zero
+                    # derivative (floor, sign) gives zeros even where g is inf or nan,
+                    # as PyTorch's zeros_like(grad)
+                    if c == 0:
+                        gi = np.zeros_like(g)
+                    else:
+                        gi = g if c == 1 else -g if c == -1 else g * c
                 else:
                     d = derivatives[i]
                     if d is None:
@@ -457,7 +464,12 @@ def _walk_tensors(order, grads, wanted, results, retain_graph: bool) -> None:
                 d = derivatives[i]
                 if d is None:
                     continue
-                gi = g * d(node, *prev, **params)
+                if rule.constant_derivatives and rule.constant_derivatives[i] == 0:
+                    gi = np.zeros_like(
+                        g._data if isinstance(g, Tensor) else g
+                    )  # as in the array pass
+                else:
+                    gi = g * d(node, *prev, **params)
             else:
                 gi = rule.vjp(i, g, node, prev, params)
                 if gi is None:

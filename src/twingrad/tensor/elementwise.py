@@ -740,15 +740,6 @@ class ElementwiseOps:
         """
         return _tensor_class()._make(np.logical_not(self._data))
 
-    def sign(self) -> Tensor:
-        """-1, 0 or 1 per element (its gradient is zero, so it is outside the graph).
-
-        >>> import twingrad
-        >>> twingrad.tensor([-2.0, 0.0, 3.0]).sign()
-        tensor([-1.,  0.,  1.])
-        """
-        return _tensor_class()._make(np.asarray(generic.sign(self._data)))
-
     # -- in place ---------------------------------------------------------------------
 
     def add_(self, other: Operand, alpha: float = 1) -> Tensor:

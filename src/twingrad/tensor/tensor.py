@@ -36,6 +36,7 @@ from twingrad.tensor.new import NewTensorOps
 from twingrad.tensor.norm import NormOps
 from twingrad.tensor.printing import tensor_repr
 from twingrad.tensor.reduce import ReductionOps
+from twingrad.tensor.rounding import RoundingOps
 from twingrad.tensor.sorting import SortingOps
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Tensor(
     LinalgOps,
     MathOps,
     SortingOps,
+    RoundingOps,
     MatrixOps,
     NormOps,
     NewTensorOps,
