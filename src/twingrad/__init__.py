@@ -99,6 +99,7 @@ from twingrad.tensor.rounding import (
     trunc,
 )
 from twingrad.tensor.sampling import multinomial
+from twingrad.tensor.scan import cumprod, cumsum
 from twingrad.tensor.sorting import argsort, sort, topk
 from twingrad.visualize import draw, walkthrough
 
@@ -131,6 +132,8 @@ __all__ = [
     "concatenate",
     "cos",
     "cuda",
+    "cumprod",
+    "cumsum",
     "data",
     "device",
     "diag",

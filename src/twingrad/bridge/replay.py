@@ -382,6 +382,21 @@ def _line_length(node) -> int:
     return x.shape[node._params["dim"]] if x.ndim else 1
 
 
+def _running(vs, combine):
+    out = [vs[0]] if vs else []
+    for v in vs[1:]:
+        out.append(combine(out[-1], v))
+    return out
+
+
+# a chain of n - 1 adds (products) per line, in order, as numpy accumulates
+replay("cumsum", ulps=lambda node: _line_length(node) + 1)(
+    lambda node, x, dim: along(x, dim, lambda vs: _running(vs, lambda a, b: a + b))
+)
+replay("cumprod", ulps=lambda node: 2 * _line_length(node) + 1)(
+    lambda node, x, dim: along(x, dim, lambda vs: _running(vs, lambda a, b: a * b))
+)
+
 replay("softmax", ulps=lambda node: _line_length(node) + 8)(
     lambda node, x, dim: along(x, dim, _softmax_of)
 )

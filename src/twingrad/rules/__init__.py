@@ -11,6 +11,7 @@ d(tanh(x))/dx = 1 - tanh(x)^2
 from twingrad.rules import elementwise as _elementwise  # noqa: F401  (registers its rules)
 from twingrad.rules import nn as _nn  # noqa: F401
 from twingrad.rules import reduce as _reduce  # noqa: F401
+from twingrad.rules import scan as _scan  # noqa: F401
 from twingrad.rules import shape as _shape  # noqa: F401
 from twingrad.rules.core import RULES, Rule, lookup, register
 

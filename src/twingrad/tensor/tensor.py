@@ -37,6 +37,7 @@ from twingrad.tensor.norm import NormOps
 from twingrad.tensor.printing import tensor_repr
 from twingrad.tensor.reduce import ReductionOps
 from twingrad.tensor.rounding import RoundingOps
+from twingrad.tensor.scan import ScanOps
 from twingrad.tensor.sorting import SortingOps
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class Tensor(
     MathOps,
     SortingOps,
     RoundingOps,
+    ScanOps,
     MatrixOps,
     NormOps,
     NewTensorOps,
