@@ -10,6 +10,7 @@ import torch
 import twingrad
 from torch_compare import check, check_central_differences, check_raises
 from twingrad.bridge import check as bridge_check
+from twingrad.bridge import compare
 from twingrad.rules import RULES
 
 rng = np.random.default_rng(23)
@@ -289,3 +290,17 @@ def test_bridge_agrees_on_rounding_and_division(exact):
     report = bridge_check(_rounding_graph, rng.standard_normal((3, 4)) * 3, ROW, exact=exact)
     assert report.agree and report.exact == exact
     assert report.max_ulps <= report.ulps_bound
+
+
+def test_both_engines_give_zero_through_floor_even_for_an_inf_upstream_gradient():
+    x = twingrad.tensor([1.5, -2.5], dtype=twingrad.float64, requires_grad=True)
+    w = twingrad.tensor([float("inf"), 2.0], dtype=twingrad.float64)
+    y = (x.floor() * w + x).sum()
+    report = compare(y)  # the scalar engine's backward reads floor's constant 0 too
+    assert report.agree and report.max_ulps == 0
+    y.backward()
+    expected = torch.tensor([1.5, -2.5], dtype=torch.float64, requires_grad=True)
+    (
+        expected.floor() * torch.tensor([float("inf"), 2.0], dtype=torch.float64) + expected
+    ).sum().backward()
+    assert x.grad.tolist() == expected.grad.tolist() == [1.0, 1.0]

@@ -175,7 +175,7 @@ def relu(x: Operand) -> Operand:
     >>> relu(-2.0), relu(3.0), relu(Fraction(-1, 2))
     (0.0, 3.0, Fraction(0, 1))
     """
-    if _is_float(x):
+    if isinstance(x, float):  # _is_float, inline: relu is on the scalar engine's hot path
         return 0.0 if x <= 0.0 else x  # nan stays nan, as in PyTorch
     if isinstance(x, Fraction):
         return x if x > 0 else Fraction(0)

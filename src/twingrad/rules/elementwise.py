@@ -86,7 +86,7 @@ ADD = elementwise(
 
 ADD_N = elementwise(
     "add_n", "x_1 + ... + x_n", r"\sum_i x_i", ("x_i",),
-    lambda *xs: sum(xs[1:], xs[0]),
+    lambda first, *rest: sum(rest, first),  # from the first term, so -0.0 stays -0.0
     (1, "1", "1"),
     variadic=True,
 )  # fmt: skip

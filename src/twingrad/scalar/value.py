@@ -338,7 +338,7 @@ class Value:
         >>> x = Value(-3.0); y = x.relu(); y.backward(); (y.data, x.grad)
         (0.0, 0.0)
         """
-        return self._unary(RELU)
+        return _result(RELU.forward(self.data), RELU, self)  # exact on Fractions too
 
     # -- backward -------------------------------------------------------------------
 
@@ -402,6 +402,9 @@ class Value:
                 for t, dt in zip(node._terms, d):
                     if dt is not None:
                         t.grad += grad * dt(out, *args, **params)
+            elif constant:  # neg's -1; floor's 0 adds nothing, even to an inf or nan grad
+                if constant[0]:
+                    a.grad += grad * constant[0]
             elif node._params is None:
                 a.grad += grad * d[0](out, a.data)
             else:
