@@ -1,5 +1,7 @@
 """Reductions and the softmax family against PyTorch, finite differences and exact math."""
 
+import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -394,3 +396,15 @@ def test_rules_carry_formulas_for_walkthroughs():
         assert rule.formula(0).startswith(f"d({rule.expr})/dx = grad_x")
         assert rule.formula_latex(0).startswith(r"\frac{\partial")
     assert RULES["softmax"].derivative_text == ("grad_x = y * (grad_y - sum(grad_y * y, dim))",)
+
+
+def test_the_mean_of_nothing_is_nan_without_a_warning_as_in_pytorch():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for dtype in (twingrad.float32, twingrad.float64):
+            x = twingrad.zeros(0, 3, dtype=dtype, requires_grad=True)
+            mean = x.mean()
+            mean.backward()
+            assert math.isnan(mean.item()) and mean.dtype is dtype
+            assert x.grad.shape == (0, 3)
+            assert all(math.isnan(v) for v in x.mean(0).tolist())

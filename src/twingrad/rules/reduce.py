@@ -102,6 +102,9 @@ SUM = reduction(
 def _mean(x, dim, keepdim):
     if x.dtype == object:  # np.mean would divide Fractions by a float count
         return np.sum(x, axis=dim, keepdims=keepdim) / _count(x, dim)
+    if _count(x, dim) == 0:  # nan, quietly, as PyTorch (np.mean warns "Mean of empty slice")
+        with np.errstate(invalid="ignore"):
+            return np.sum(x, axis=dim, keepdims=keepdim) / x.dtype.type(0)
     return np.mean(x, axis=dim, keepdims=keepdim)
 
 
