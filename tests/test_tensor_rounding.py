@@ -304,3 +304,56 @@ def test_both_engines_give_zero_through_floor_even_for_an_inf_upstream_gradient(
         expected.floor() * torch.tensor([float("inf"), 2.0], dtype=torch.float64) + expected
     ).sum().backward()
     assert x.grad.tolist() == expected.grad.tolist() == [1.0, 1.0]
+
+
+# -- in place --------------------------------------------------------------------------
+
+
+def _inplace(method, *args, **kwargs):
+    """fn for `check`: x * 1 (a non-leaf) changed in place by ``method``, then used."""
+
+    def fn(t, x):
+        y = x * 1
+        alias = y
+        out = getattr(y, method)(*args, **kwargs)
+        assert out is y and alias is y
+        return y * x
+
+    return fn
+
+
+@pytest.mark.parametrize("op", ROUNDING)
+def test_rounding_ops_in_place_match_torch(op):
+    check(_inplace(op + "_"), A)
+
+
+@pytest.mark.parametrize(
+    ("method", "args"),
+    [("remainder_", (3.0,)), ("fmod_", (-2.5,)), ("cumsum_", (1,)), ("cumprod_", (0,))],
+)
+def test_division_and_scans_in_place_match_torch(method, args):
+    check(_inplace(method, *args), A)
+
+
+def test_round_in_place_with_decimals_matches_torch():
+    check(_inplace("round_", decimals=1), WIDE / 100)
+    check_raises(lambda t: t.tensor([1.26]).round_(1))  # decimals is keyword-only
+    check_raises(lambda t: t.tensor([1.26]).round(1))
+
+
+def test_percent_and_floor_divide_assign_change_the_tensor_itself():
+    for lib in (twingrad, torch):
+        x = lib.tensor([5.0, -7.0, 7.5])
+        alias = x
+        x %= 3
+        assert x is alias and x.tolist() == [2.0, 2.0, 1.5]
+        n = lib.tensor([5, -7])
+        alias = n
+        n //= 3
+        assert n is alias and n.tolist() == [1, -3] and n.dtype == lib.int64
+
+
+def test_in_place_refusals_match_torch():
+    check_raises(lambda t: t.tensor([5, 7]).remainder_(2.5))  # float result into int64
+    check_raises(lambda t: t.ones(2, requires_grad=True).floor_())  # a leaf that needs grad
+    check_raises(lambda t: t.ones(2, 3).cumsum_(2))  # no such dim

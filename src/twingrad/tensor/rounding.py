@@ -209,7 +209,7 @@ class RoundingOps:
 
     fix = trunc
 
-    def round(self, decimals: int | None = None) -> Tensor:
+    def round(self, *, decimals: int | None = None) -> Tensor:
         """`twingrad.round` as a method.
 
         >>> import twingrad
@@ -274,3 +274,89 @@ class RoundingOps:
 
     def __rfloordiv__(self, other: Operand) -> Tensor:
         return floor_divide(other, self)
+
+    # -- in place: ``self`` takes the result, through `Tensor._inplace` ---------------
+
+    def floor_(self) -> Tensor:
+        """`floor` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.5, -1.5]).floor_()
+        tensor([ 1., -2.])
+        """
+        return self._inplace(floor(self))
+
+    def ceil_(self) -> Tensor:
+        """`ceil` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.5, -1.5]).ceil_()
+        tensor([ 2., -1.])
+        """
+        return self._inplace(ceil(self))
+
+    def round_(self, *, decimals: int | None = None) -> Tensor:
+        """`round` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([2.5, 0.125]).round_(decimals=2)
+        tensor([2.5000, 0.1200])
+        """
+        return self._inplace(self.round(decimals=decimals))
+
+    def trunc_(self) -> Tensor:
+        """`trunc` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.5, -1.5]).trunc_()
+        tensor([ 1., -1.])
+        """
+        return self._inplace(trunc(self))
+
+    def frac_(self) -> Tensor:
+        """`frac` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.5, -1.25]).frac_()
+        tensor([ 0.5000, -0.2500])
+        """
+        return self._inplace(frac(self))
+
+    def sign_(self) -> Tensor:
+        """`sign` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([-2.0, 0.0, 3.0]).sign_()
+        tensor([-1.,  0.,  1.])
+        """
+        return self._inplace(sign(self))
+
+    def remainder_(self, other: Operand) -> Tensor:
+        """`remainder` in place (``self %= other``); returns ``self``.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([5.0, -7.0]); x %= 3; x
+        tensor([2., 2.])
+        """
+        return self._inplace(remainder(self, other))
+
+    def fmod_(self, other: Operand) -> Tensor:
+        """`fmod` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([5.0, -7.0]).fmod_(3)
+        tensor([ 2., -1.])
+        """
+        return self._inplace(fmod(self, other))
+
+    def floor_divide_(self, other: Operand) -> Tensor:
+        """`floor_divide` in place (``self //= other``); returns ``self``.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([5, -7]); x //= 3; x
+        tensor([ 1, -3])
+        """
+        return self._inplace(floor_divide(self, other))
+
+    __imod__ = remainder_
+    __ifloordiv__ = floor_divide_

@@ -81,3 +81,21 @@ class ScanOps:
         tensor([1., 2., 6.])
         """
         return cumprod(self, dim, dtype=dtype)
+
+    def cumsum_(self, dim: int, *, dtype: dtypes.dtype | None = None) -> Tensor:
+        """`cumsum` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0, 2.0, 3.0]).cumsum_(0)
+        tensor([1., 3., 6.])
+        """
+        return self._inplace(cumsum(self, dim, dtype=dtype))
+
+    def cumprod_(self, dim: int, *, dtype: dtypes.dtype | None = None) -> Tensor:
+        """`cumprod` in place; returns ``self``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1.0, 2.0, 3.0]).cumprod_(0)
+        tensor([1., 2., 6.])
+        """
+        return self._inplace(cumprod(self, dim, dtype=dtype))
