@@ -58,6 +58,15 @@ def test_activations_match_torch(fn):
     check(fn, EDGES)  # at the kinks, the bounds, 0, far out, nan
 
 
+@pytest.mark.parametrize("alpha", [1.0, 0.5, -1.5])
+@pytest.mark.parametrize(("dtype", "rtol"), [("float64", 1e-14), ("float32", 1e-6)])
+def test_elu_gradient_far_below_zero_is_exp_to_full_precision_as_torch(alpha, dtype, rtol):
+    # alpha * exp(x), where tanh(x / 2) would round to -1 and take every digit with it
+    far = np.array([-1.0, -16.0, -20.0, -40.0, -100.0, -1.0 - 1e-7, -0.5, -3.0])
+    check(lambda lib, x: F(lib).elu(x, alpha), far, dtypes=(dtype,), rtol=rtol, atol=0.0)
+    check(lambda lib, x: lib.nn.ELU(alpha)(x), far, dtypes=(dtype,), rtol=rtol, atol=0.0)
+
+
 def test_activations_broadcast_inside_a_graph_as_torch():
     check(lambda lib, x, r: F(lib).elu(x - r) + F(lib).relu6(x * r + 3), A, ROW)
     check(
@@ -138,11 +147,8 @@ def test_activation_gradients_by_central_differences_and_bridge():
 # -- losses ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_regression_losses_match_torch(reduction):
-    near = A.copy()
-    near[0, :3] = B[0, :3] + np.array([0.0, 1.0, -0.5])  # |d| at 0, at beta/delta, inside
-    for fn in (
+def regression_losses(reduction: str) -> list:
+    return [
         lambda lib, x, y: F(lib).smooth_l1_loss(x, y, reduction=reduction),
         lambda lib, x, y: F(lib).smooth_l1_loss(x, y, reduction=reduction, beta=0.5),
         lambda lib, x, y: F(lib).smooth_l1_loss(x, y, reduction=reduction, beta=0.0),
@@ -150,16 +156,48 @@ def test_regression_losses_match_torch(reduction):
         lambda lib, x, y: F(lib).huber_loss(x, y, reduction, 2.5),
         lambda lib, x, y: lib.nn.SmoothL1Loss(reduction=reduction, beta=2.0)(x, y),
         lambda lib, x, y: lib.nn.HuberLoss(reduction=reduction, delta=0.5)(x, y),
-    ):
+    ]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses_match_torch(reduction):
+    near = A.copy()
+    near[0, :3] = B[0, :3] + np.array([0.0, 1.0, -0.5])  # |d| at 0, at beta/delta, inside
+    for fn in regression_losses(reduction):
         check(fn, near, B)
         check(fn, A, B, noncontiguous=True)
         check(fn, SCALAR, np.array(1.5))
         check(fn, EMPTY, EMPTY)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses_of_infinite_errors_match_torch(reduction):
+    # an infinite error takes the linear branch's slope (the square it skips is not 0 * inf)
+    x = np.array([np.inf, -np.inf, 0.5, 3.0, np.inf, -2.0, np.nan, np.inf])
+    y = np.array([0.0, 0.0, 0.0, -np.inf, 1.0, np.inf, 0.0, np.inf])
+    for fn in regression_losses(reduction):
+        check(fn, x, y)
+        check(fn, x[:2], y[:2], noncontiguous=True)  # only infinite errors: finite gradients
+    for lib in LIBS:
+        for loss in (F(lib).huber_loss, F(lib).smooth_l1_loss):
+            input = lib.tensor([np.inf], requires_grad=True)
+            target = lib.zeros(1, requires_grad=True)
+            loss(input, target).backward()
+            assert (input.grad.tolist(), target.grad.tolist()) == ([1.0], [-1.0])
+
+
 def test_huber_weight_and_broadcast_warnings_match_torch():
     w = rng.random((3, 4)) + 0.5
+    infinite = A.copy()
+    infinite[1, 1:3] = [np.inf, -np.inf]
     for reduction in REDUCTIONS:
+        check(
+            lambda lib, x, y, reduction=reduction: F(lib).huber_loss(
+                x, y, reduction=reduction, weight=lib.tensor(w.astype(str(x.dtype)[-7:])), delta=2
+            ),
+            infinite,
+            B,
+        )
         check(
             lambda lib, x, y, reduction=reduction: F(lib).huber_loss(
                 x, y, reduction=reduction, weight=lib.tensor(w.astype(str(x.dtype)[-7:]))

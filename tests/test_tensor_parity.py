@@ -4,6 +4,8 @@ shapes, dtypes, gradients, refusals), with finite differences and the bridge."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -324,7 +326,10 @@ def test_matrix_gradients_by_central_differences_and_bridge():
 
 # -- norm ----------------------------------------------------------------------------------
 
-ORDERS = [None, "fro", 2, 1, float("inf"), float("-inf"), 0, 3, 0.5]
+ORDERS = [None, "fro", 2, 1, float("inf"), float("-inf"), 0, 3, 0.5, -1, -2, -0.5]
+NEGATIVE_ORDERS = [-1, -2, -0.5, float("-inf")]
+# zeros in every row and in three of the four columns; -0.0 is a zero too
+ZEROS = np.array([[0.0, 0.0, 0.0, 2.0], [1.0, -2.0, 0.0, -1.0], [0.5, -0.0, -1.5, 4.0]])
 
 
 @pytest.mark.parametrize("p", ORDERS)
@@ -337,7 +342,7 @@ def test_norm_matches_torch(p):
     check(lambda t, x: x.norm(dim=(0, 2), **kwargs), DISTINCT)
     check(lambda t, x: x.norm(dim=-1, keepdim=True, **kwargs), DISTINCT)
     check(lambda t, x: x.norm(keepdim=True, dim=None, **kwargs), A)
-    if p not in (float("inf"), float("-inf")):
+    if p in (None, "fro") or 0 <= p < float("inf"):  # the others have no identity
         check(lambda t, x: x.norm(**kwargs), EMPTY)
         check(lambda t, x: x.norm(dim=0, **kwargs), EMPTY)
     check(lambda t, x: x.norm(dim=1, **kwargs), EMPTY)
@@ -354,6 +359,36 @@ def test_norm_gradient_at_zero_is_zero_as_in_torch(p):
     assert x.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
+@pytest.mark.parametrize("p", NEGATIVE_ORDERS)
+def test_norm_of_negative_order_is_zero_at_a_zero_as_in_torch(p):
+    # |0|^p is inf for p < 0, so a zero element makes the norm 0, with a zero gradient
+    check(lambda t, x: x.norm(p), np.array([0.0, 1.0]))
+    check(lambda t, x: t.norm(x, p), ZEROS)
+    check(lambda t, x: x.norm(p, dim=1), ZEROS)
+    check(lambda t, x: x.norm(p, dim=0, keepdim=True), ZEROS, noncontiguous=True)
+    check(lambda t, x: x.norm(p, dim=(0, 1)), ZEROS)
+    check(lambda t, x: x.norm(p, dim=1), np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 0.0]]))
+    check(lambda t, x: x.norm(p), np.array(0.0))
+    # an inf element counts as 0, a row of them makes the norm inf; a NaN makes it NaN
+    infs = np.array([[0.0, np.inf, 1.0], [np.inf, -np.inf, np.inf], [2.0, np.inf, -3.0]])
+    check(lambda t, x: x.norm(p, dim=1), infs)
+    check(lambda t, x: x.norm(p, dim=1), np.array([[0.0, np.nan, 1.0], [np.nan, 2.0, 1.0]]))
+    x = twingrad.tensor([0.0, 1.0], dtype=twingrad.float64, requires_grad=True)
+    x.norm(p).backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("p", NEGATIVE_ORDERS)
+def test_norm_of_negative_order_refuses_empty_dims_as_torch(p):
+    order = re.escape(f"the {p:g} norm")
+    check_raises(lambda t, x: x.norm(p), EMPTY, match=order + " on an empty tensor")
+    check_raises(lambda t, x: x.norm(p, dim=0), EMPTY, match=order + " on the dimension 0 ")
+    empty3 = np.zeros((0, 4, 0))
+    check_raises(lambda t, x: x.norm(p, dim=(2, 0)), empty3, match="on the dimension 2 ")
+    check_raises(lambda t, x: x.norm(p, dim=-1, keepdim=True), empty3, match="dimension -1 ")
+    check(lambda t, x: x.norm(p, dim=1), EMPTY)  # an empty result over a nonempty dim
+
+
 def test_norm_ties_and_dtype_match_torch():
     ties = np.array([1.0, -3.0, 3.0, 2.0])
     check(lambda t, x: x.norm(float("inf")), ties)  # tied maxima share the gradient
@@ -365,7 +400,7 @@ def test_norm_ties_and_dtype_match_torch():
 def test_norm_refuses_what_torch_refuses():
     check_raises(lambda t, x: x.norm(), INTS, match="floating point")
     check_raises(lambda t, x: x.norm(float("inf")), EMPTY, match="empty tensor")
-    check_raises(lambda t, x: x.norm(float("inf"), dim=0), EMPTY, match="empty tensor")
+    check_raises(lambda t, x: x.norm(float("inf"), dim=0), EMPTY, match="dimension 0 .*empty")
     check_raises(lambda t, x: x.norm("nuc"), ROW, match="not supported")
     check_raises(lambda t, x: x.norm("abc"), A, match="not supported")
     check_raises(lambda t, x: x.norm("fro", dim=(0, 1, 2)), DISTINCT, match="at most 2 dims")
@@ -374,7 +409,9 @@ def test_norm_refuses_what_torch_refuses():
 
 
 def test_norm_gradients_by_central_differences_and_bridge():
-    for p in (2, 1, 3, 0.5, float("inf")):
+    for p in (2, 1, 3, 0.5, float("inf"), -1, -0.5, -2):
         check_central_differences(lambda x, p=p: x.norm(p, dim=1), rng)
     assert bridge_check(lambda x: x.norm(dim=0).sum() + x.norm(1), A).agree
     assert bridge_check(lambda x: x.norm(3) + x.norm(float("inf")), A).agree
+    assert bridge_check(lambda x: x.norm(-1, dim=1).sum() + x.norm(-0.5), ZEROS).agree
+    assert bridge_check(lambda x: x.norm(-2, dim=0).sum() + x.norm(-1), A).agree

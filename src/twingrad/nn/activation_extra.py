@@ -4,10 +4,13 @@ Softmin, as functions (``F.elu``) and as layers (``nn.ELU``).
 None has a rule of its own, so the bridge replays each through the rules it is made of.
 Two compositions are chosen for PyTorch's numbers rather than for brevity:
 
-- ELU's ``exp(x) - 1`` for x <= 0 is written ``2 t / (1 - t)`` with ``t = tanh(x / 2)``:
-  the same function (and derivative, ``exp(x)``), without the cancellation that costs
-  ``exp(x) - 1`` its relative precision near 0. The branch sees 0 in place of the inputs
-  it does not take, so it never overflows (or meets a NaN) into an inf * 0 gradient.
+- ELU's ``exp(x) - 1`` for -1 <= x <= 0 is written ``2 t / (1 - t)`` with
+  ``t = tanh(x / 2)``: the same function (and derivative, ``exp(x)``), without the
+  cancellation that costs ``exp(x) - 1`` its relative precision near 0. Below -1 it is
+  ``exp(x) - 1`` itself, which cancels nothing there and whose gradient is ``exp(x)`` to
+  the last bit, where the chain rule through ``tanh`` (``t`` rounds to -1) loses it. Each
+  branch sees a value of its own range in place of the inputs it does not take, so it
+  never overflows (or meets a NaN) into an inf * 0 gradient.
 - Hardtanh (and ReLU6) pass no gradient at or beyond the bounds (min_val, max_val), as
   PyTorch's hardtanh does, where ``clamp`` passes it at the bounds.
 
@@ -38,8 +41,9 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = _floating("elu", input)
     # x <= 0, not x > 0, picks the branch: NaN takes the identity's gradient, as in PyTorch
     negative = x <= 0
-    t = (where(negative, x, 0.0) * 0.5).tanh()
-    exp_minus_one = 2 * t / (1 - t)
+    far = x < -1.0
+    t = (where(negative & ~far, x, 0.0) * 0.5).tanh()
+    exp_minus_one = where(far, where(far, x, -1.0).exp() - 1, 2 * t / (1 - t))
     return _maybe_inplace(input, where(negative, exp_minus_one * alpha, x), inplace)
 
 

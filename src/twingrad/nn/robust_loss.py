@@ -3,7 +3,10 @@ as layers (``nn.HuberLoss``).
 
 Both are quadratic for small errors and linear for large ones, written with `where` over
 the engine's ops (no rule of their own). They differ in scale: Huber's quadratic part is
-``0.5 d^2`` and its slope ``delta``; smooth L1 is Huber divided by ``beta``.
+``0.5 d^2`` and its slope ``delta``; smooth L1 is Huber divided by ``beta``. The quadratic
+branch squares 0 in place of the errors it does not take, so an infinite error gets the
+linear branch's gradient, as in PyTorch, not the 0 * inf = NaN of the unused square; a NaN
+error takes the quadratic branch (a NaN gradient), as in PyTorch.
 
 >>> import twingrad
 >>> from twingrad import nn
@@ -41,7 +44,9 @@ def smooth_l1_loss(
     _warn_broadcast(input, target)
     d = input - target
     size = d.abs()
-    return _reduce(where(size < beta, 0.5 * d * d / beta, size - 0.5 * beta), reduction)
+    large = size >= beta
+    inside = where(large, 0.0, d)
+    return _reduce(where(large, size - 0.5 * beta, 0.5 * inside * inside / beta), reduction)
 
 
 def huber_loss(
@@ -66,7 +71,9 @@ def huber_loss(
     _warn_broadcast(input, target)
     d = input - target
     size = d.abs()
-    loss = where(size < delta, 0.5 * d * d, delta * (size - 0.5 * delta))
+    large = size >= delta
+    inside = where(large, 0.0, d)
+    loss = where(large, delta * (size - 0.5 * delta), 0.5 * inside * inside)
     return _reduce(loss, reduction, weight)
 
 

@@ -4,6 +4,10 @@ A norm is built from existing ops: the 2-norm is the square root of a sum of squ
 the 1-norm a sum of absolute values, the inf-norm an amax of them (tied maxima share the
 gradient, as in PyTorch), and a p-norm ``(sum |x|^p)^(1/p)``.
 
+For p < 0 a zero element's ``|0|^p`` is inf, which makes the norm 0 (with a zero gradient,
+as in PyTorch) unless a NaN meets it. Such a norm, like the inf-norms, has no identity, so
+PyTorch and twingrad refuse to take it over an empty dimension.
+
 At a zero vector PyTorch's gradient is 0, while the chain rule through the square root
 gives 0 * inf = nan. Where the sum is 0 the root is therefore taken of 1 instead and the
 result replaced by 0 (`where` sends no gradient to the branch it does not pick), and
@@ -46,6 +50,33 @@ def _safe_power(a: Tensor, p: float) -> Tensor:
     return where(zero, 0.0, where(zero, 1.0, a) ** p)
 
 
+def _negative_norm(a: Tensor, p: float, dims: tuple[int, ...] | None, keepdim: bool) -> Tensor:
+    """``(sum a^p)^(1/p)`` for ``a >= 0`` and a finite ``p < 0``: 0 with a zero gradient
+    where a zero element makes the sum inf (a NaN in the sum stays NaN), inf where every
+    element is inf."""
+    powers = _safe_power(a, p).sum(dims, keepdim=keepdim)  # zeros counted as 0 here
+    zero = (a == 0).any(() if dims is None else dims, keepdim=keepdim) & ~powers.isnan()
+    return where(zero, 0.0, where(zero, 1.0, powers) ** (1.0 / p))
+
+
+def _refuse_empty(input: Tensor, p: float, dim: Dims, dims: tuple[int, ...] | None) -> None:
+    """PyTorch's error for a norm without an identity (p < 0 or inf) over an empty dim."""
+    order = f"{p:g}"
+    if dims is None:
+        if input.numel() == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {order} norm on an empty tensor "
+                "because the operation does not have an identity"
+            )
+        return
+    for d in (dim,) if isinstance(dim, int) else tuple(dim):
+        if input.shape[input._dim(d)] == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {order} norm on the dimension {d} "
+                "because this dimension is empty and the operation does not have an identity"
+            )
+
+
 def norm(
     input: Tensor,
     p: float | str | None = "fro",
@@ -79,19 +110,17 @@ def norm(
             f"{input.dtype.name}; convert with .float() first"
         )
     dims = normalize_dims(input, dim, "norm")
+    if p < 0 or math.isinf(p):
+        _refuse_empty(input, p, dim, dims)
     if math.isinf(p):
-        empty = input.numel() == 0 if dims is None else any(input.shape[d] == 0 for d in dims)
-        if empty:
-            raise RuntimeError(
-                "linalg.vector_norm cannot compute the inf norm on an empty tensor because "
-                "the operation does not have an identity"
-            )
         extreme = amax if p > 0 else amin
         return extreme(input.abs(), dim=() if dims is None else dims, keepdim=keepdim)
     if p == 2:
         return _safe_root((input * input).sum(dims, keepdim=keepdim), 2)
     if p == 1:
         return input.abs().sum(dims, keepdim=keepdim)
+    if p < 0:
+        return _negative_norm(input.abs(), p, dims, keepdim)
     powers = _safe_power(input.abs(), p).sum(dims, keepdim=keepdim)
     return powers if p == 0 else _safe_root(powers, p)
 
