@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from twingrad import generic as g
-from twingrad.rules.core import Rule, register
+from twingrad.rules.reduce import reduction
 
 
 def _accumulate(ufunc: np.ufunc, x: np.ndarray, dim: int) -> np.ndarray:
@@ -103,36 +103,25 @@ def _cumprod_vjp_graph(grad, x, dim):
     return g.permute(g.sum_axes(g.where(later, upstream * others, 0), (len(rest) + 1,)), back)
 
 
-def _scan(name: str, forward, vjp, text: str, tex: str, latex: str) -> Rule:
-    return register(
-        Rule(
-            name=name,
-            expr=f"{name}(x, dim)",
-            latex=latex,
-            args=("x",),
-            forward=forward,
-            vjps=(vjp,),
-            derivative_text=(text,),
-            derivative_latex=(tex,),
-            params=("dim",),
-        )
-    )
-
-
-CUMSUM = _scan(
+# one-argument rules with a vjp, registered as the reductions are
+CUMSUM = reduction(
     "cumsum",
+    "cumsum(x, dim)",
+    r"\textstyle\sum_{i \le j} x_i",
     lambda x, dim: cumsum(x, dim),
     lambda grad, out, x, dim: reversed_cumsum(grad, dim),
     "grad_x_k = sum of grad_out_j for j >= k",
     r"\bar{x}_k = \sum_{j \ge k} \bar{y}_j",
-    r"\textstyle\sum_{i \le j} x_i",
+    params=("dim",),
 )
 
-CUMPROD = _scan(
+CUMPROD = reduction(
     "cumprod",
+    "cumprod(x, dim)",
+    r"\textstyle\prod_{i \le j} x_i",
     lambda x, dim: cumprod(x, dim),
     _cumprod_vjp,
     "grad_x_k = sum over j >= k of grad_out_j * (product of x_i for i <= j, i != k)",
     r"\bar{x}_k = \sum_{j \ge k} \bar{y}_j \prod_{i \le j, i \ne k} x_i",
-    r"\textstyle\prod_{i \le j} x_i",
+    params=("dim",),
 )
