@@ -8,7 +8,12 @@ import pytest
 import torch
 
 import twingrad
-from torch_compare import check, check_central_differences, check_raises
+from torch_compare import (
+    check,
+    check_central_differences,
+    check_hessian_vector_product,
+    check_raises,
+)
 from twingrad.bridge import check as bridge_check
 from twingrad.bridge import compare
 from twingrad.rules import RULES
@@ -238,13 +243,7 @@ def test_gradients_match_central_differences(fn):
 def test_hessian_vector_products_match_torch(fn):
     x0 = np.array([[0.3, -1.2, 0.7], [2.1, -0.4, 1.3]])
     v0 = rng.standard_normal(x0.shape)
-    out = []
-    for lib in (twingrad, torch):
-        x = lib.tensor(x0, requires_grad=True)
-        (g,) = lib.autograd.grad(fn(lib, x), x, create_graph=True)
-        (hv,) = lib.autograd.grad((g * lib.tensor(v0)).sum(), x)
-        out.append(np.asarray(hv.detach().numpy()))
-    np.testing.assert_allclose(out[0], out[1], rtol=1e-10, atol=1e-12)
+    check_hessian_vector_product(fn, x0, v0)
 
 
 def test_exact_tensors_round_and_divide_exactly():

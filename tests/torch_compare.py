@@ -165,3 +165,17 @@ def check_central_differences(fn, rng: np.random.Generator, shape=(3, 4)) -> Non
         return float((fn(twingrad.tensor(a)) * w).sum())
 
     np.testing.assert_allclose(x.grad.numpy(), numeric_grad(scalar, x0), rtol=1e-6, atol=1e-7)
+
+
+def check_hessian_vector_product(
+    fn, x0: np.ndarray, v0: np.ndarray, rtol: float = 1e-10, atol: float = 1e-12
+) -> None:
+    """The Hessian of the scalar ``fn(lib, x)`` at ``x0`` times ``v0``, as both libraries
+    compute it with ``create_graph=True`` (the vjps run on tensors), agrees."""
+    out = []
+    for lib in (twingrad, torch):
+        x = lib.tensor(x0, requires_grad=True)
+        (g,) = lib.autograd.grad(fn(lib, x), x, create_graph=True)
+        (hv,) = lib.autograd.grad((g * lib.tensor(v0)).sum(), x)
+        out.append(np.asarray(hv.detach().numpy()))
+    np.testing.assert_allclose(out[0], out[1], rtol=rtol, atol=atol)
