@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from twingrad.generic import ExactArithmeticError
-from twingrad.graph import topological_order
+from twingrad.core.graph import topological_order
+from twingrad.core.numeric import ExactArithmeticError
 from twingrad.scalar import Value, formula
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import twingrad
-from twingrad.generic import ExactArithmeticError
+from twingrad.core.numeric import ExactArithmeticError
 
 
 def assert_same(ours, theirs, atol: float = 0.0) -> None:

@@ -11,7 +11,7 @@ from fractions import Fraction as F
 import pytest
 
 from twingrad import Value
-from twingrad.generic import ExactArithmeticError
+from twingrad.core.numeric import ExactArithmeticError
 from twingrad.rules import RULES
 
 

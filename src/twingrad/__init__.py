@@ -10,18 +10,15 @@ tensor([2., 4., 6.])
 """
 
 from twingrad import accelerator, autograd, cuda, data, nn, optim, utils
-from twingrad.checkpoint import load, save
-from twingrad.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from twingrad.scalar import Value
-from twingrad.tensor import *  # noqa: F403  (the PyTorch-mirror surface)
-from twingrad.tensor import __all__ as _tensor_all
-from twingrad.tensor.creation import from_numpy
-from twingrad.tensor.devices import device
-from twingrad.tensor.dtypes import bool_ as bool  # noqa: A001  (PyTorch's name)
-from twingrad.tensor.dtypes import float32 as float  # noqa: A001
-from twingrad.tensor.dtypes import float64 as double
-from twingrad.tensor.dtypes import int64 as long
-from twingrad.tensor.elementwise import (
+from twingrad._tensor import *  # noqa: F403  (the PyTorch-mirror surface)
+from twingrad._tensor import __all__ as _tensor_all
+from twingrad._tensor.creation import from_numpy
+from twingrad._tensor.devices import device
+from twingrad._tensor.dtypes import bool_ as bool  # noqa: A001  (PyTorch's name)
+from twingrad._tensor.dtypes import float32 as float  # noqa: A001
+from twingrad._tensor.dtypes import float64 as double
+from twingrad._tensor.dtypes import int64 as long
+from twingrad._tensor.elementwise import (
     abs,  # noqa: A004
     add,
     clamp,
@@ -43,11 +40,11 @@ from twingrad.tensor.elementwise import (
     tanh,
     where,
 )
-from twingrad.tensor.indexing import gather, index_select, masked_fill, tril, triu
-from twingrad.tensor.linalg import bmm, matmul, mm
-from twingrad.tensor.mathops import isfinite, isinf, isnan, reciprocal, rsqrt, square
-from twingrad.tensor.matrix import diag, diagonal, dot, mv, outer, trace
-from twingrad.tensor.movement import (
+from twingrad._tensor.indexing import gather, index_select, masked_fill, tril, triu
+from twingrad._tensor.linalg import bmm, matmul, mm
+from twingrad._tensor.mathops import isfinite, isinf, isnan, reciprocal, rsqrt, square
+from twingrad._tensor.matrix import diag, diagonal, dot, mv, outer, trace
+from twingrad._tensor.movement import (
     cat,
     chunk,
     concat,
@@ -63,9 +60,9 @@ from twingrad.tensor.movement import (
     transpose,
     unsqueeze,
 )
-from twingrad.tensor.new import as_tensor, is_tensor, numel
-from twingrad.tensor.norm import norm
-from twingrad.tensor.reduce import (
+from twingrad._tensor.new import as_tensor, is_tensor, numel
+from twingrad._tensor.norm import norm
+from twingrad._tensor.reduce import (
     all,  # noqa: A004
     allclose,
     amax,
@@ -86,7 +83,7 @@ from twingrad.tensor.reduce import (
     sum,  # noqa: A004
     var,
 )
-from twingrad.tensor.rounding import (
+from twingrad._tensor.rounding import (
     ceil,
     fix,
     floor,
@@ -98,9 +95,12 @@ from twingrad.tensor.rounding import (
     sign,
     trunc,
 )
-from twingrad.tensor.sampling import multinomial
-from twingrad.tensor.scan import cumprod, cumsum
-from twingrad.tensor.sorting import argsort, sort, topk
+from twingrad._tensor.sampling import multinomial
+from twingrad._tensor.scan import cumprod, cumsum
+from twingrad._tensor.sorting import argsort, sort, topk
+from twingrad.checkpoint import load, save
+from twingrad.core.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from twingrad.scalar import Value
 from twingrad.visualize import draw, walkthrough
 
 __version__ = "0.1.0"

@@ -41,7 +41,7 @@ def draw(args: argparse.Namespace) -> int:
 
     ``python -m twingrad draw "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg``
     """
-    from twingrad.graph import reachable
+    from twingrad.core.graph import reachable
     from twingrad.scalar import formula
     from twingrad.visualize import draw, walkthrough
 

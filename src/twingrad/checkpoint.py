@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twingrad.tensor import dtypes
-from twingrad.tensor.tensor import Tensor
+from twingrad._tensor import dtypes
+from twingrad._tensor.tensor import Tensor
 
 if TYPE_CHECKING:
+    from twingrad._tensor.devices import device
     from twingrad.nn.module import Module
     from twingrad.optim.lr_scheduler import LRScheduler
     from twingrad.optim.optimizer import Optimizer
-    from twingrad.tensor.devices import device
 
 FORMAT = "twingrad.checkpoint"
 VERSION = 1

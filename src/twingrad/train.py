@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
-from twingrad.graph import no_grad
+from twingrad._tensor.tensor import Tensor
+from twingrad.core.graph import no_grad
 from twingrad.nn.utils import clip_grad_norm_
-from twingrad.tensor.tensor import Tensor
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike

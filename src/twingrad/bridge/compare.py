@@ -25,14 +25,14 @@ import numpy as np
 
 from twingrad.bridge.replay import REPLAYS
 from twingrad.bridge.scalarize import scalarize
-from twingrad.graph import topological_order
+from twingrad.core.graph import topological_order
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, DTypeLike
 
+    from twingrad._tensor.tensor import Tensor
     from twingrad.nn.module import Module
     from twingrad.scalar import Value
-    from twingrad.tensor.tensor import Tensor
 
 
 @dataclass
@@ -265,8 +265,8 @@ def compare(
     >>> [row.name for row in report.rows], report.agree
     (['output', 'x'], True)
     """
-    from twingrad.tensor.functional import grad as tensor_grad
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.functional import grad as tensor_grad
+    from twingrad._tensor.tensor import Tensor
 
     if not isinstance(output, Tensor):
         hint = " (to pass a function, use bridge.check(fn, *inputs))" if callable(output) else ""
@@ -289,7 +289,7 @@ def compare(
         raise ValueError("nothing to compare: no tensor in this graph requires grad")
     seed = None
     if gradient is not None or output.numel() != 1:
-        from twingrad.tensor.creation import ones_like, tensor
+        from twingrad._tensor.creation import ones_like, tensor
 
         seed = ones_like(output) if gradient is None else tensor(gradient, dtype=output.dtype)
     tensor_grads = tensor_grad(output, s.leaves, grad_outputs=seed, retain_graph=True,

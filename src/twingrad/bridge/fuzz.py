@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 Pick = Callable[[str, Sequence], object]
 

@@ -28,7 +28,7 @@ import numpy as np
 from twingrad.scalar import Value
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 
 def gradcheck(
@@ -135,7 +135,7 @@ def _miss(analytic: float, numeric: float, atol: float, rtol: float) -> float:
 
 
 def _is_array_like(x) -> bool:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     return isinstance(x, Tensor | np.ndarray | list | tuple)
 

@@ -29,7 +29,7 @@ import numpy as np
 from twingrad.scalar import Value
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 
 @dataclass(frozen=True)

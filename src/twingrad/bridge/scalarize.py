@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from twingrad.bridge.replay import REPLAYS, as_array, vsum
-from twingrad.graph import reachable, topological_order
+from twingrad.core.graph import reachable, topological_order
 from twingrad.scalar import Value
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 
 class UnsupportedOpError(TypeError):
@@ -152,7 +152,7 @@ def scalarize(
     >>> s.leaf_values(w)[1].label, s.output.data
     ('w[1]', 5.0)
     """
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     if not isinstance(output, Tensor):
         raise TypeError(

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from twingrad._tensor.creation import tensor
+from twingrad._tensor.movement import stack
+from twingrad._tensor.tensor import Tensor
 from twingrad.data.dataset import Dataset, IterableDataset, as_generator
-from twingrad.tensor.creation import tensor
-from twingrad.tensor.movement import stack
-from twingrad.tensor.tensor import Tensor
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext

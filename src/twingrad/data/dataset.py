@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from twingrad.tensor.tensor import Tensor
+from twingrad._tensor.tensor import Tensor
 
 
 def as_generator(generator: np.random.Generator | int | None) -> np.random.Generator:
@@ -36,7 +36,7 @@ def as_generator(generator: np.random.Generator | int | None) -> np.random.Gener
     (True, 8)
     """
     if generator is None:
-        from twingrad.tensor.creation import generator as global_generator
+        from twingrad._tensor.creation import generator as global_generator
 
         return global_generator()
     if isinstance(generator, np.random.Generator):

@@ -13,8 +13,8 @@ from twingrad.data import make_moons
 if TYPE_CHECKING:
     import os
 
-    from twingrad.tensor.dtypes import dtype as DType
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.dtypes import dtype as DType
+    from twingrad._tensor.tensor import Tensor
 
 
 def small_mlp_loss(dtype: DType) -> tuple[Tensor, dict[str, Tensor]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
+from twingrad.core.graph import topological_order
 from twingrad.data import make_moons
-from twingrad.graph import topological_order
 from twingrad.scalar import MLP, Value
 
 if TYPE_CHECKING:

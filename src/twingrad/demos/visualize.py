@@ -15,7 +15,7 @@ from twingrad.visualize import RendererNotFound, draw, walkthrough
 if TYPE_CHECKING:
     import os
 
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 
 def small_expression() -> Value:

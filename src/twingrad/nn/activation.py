@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import warnings
 
+from twingrad._tensor import dtypes
+from twingrad._tensor.engine import apply
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.module import Module
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
-from twingrad.tensor.autograd import apply
-from twingrad.tensor.tensor import Tensor
 
 # named *_RULE: the layer classes below take the plain names
 LEAKY_RELU_RULE, SILU_RULE, SOFTPLUS_RULE = RULES["leaky_relu"], RULES["silu"], RULES["softplus"]

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import warnings
 
+from twingrad._tensor import dtypes
+from twingrad._tensor.elementwise import where
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.activation import _floating, _maybe_inplace, _softmax_dim, softplus
 from twingrad.nn.module import Module
-from twingrad.tensor import dtypes
-from twingrad.tensor.elementwise import where
-from twingrad.tensor.tensor import Tensor
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:

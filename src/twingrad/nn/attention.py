@@ -19,10 +19,10 @@ import math
 
 import numpy as np
 
+from twingrad._tensor import dtypes
+from twingrad._tensor.elementwise import where
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.dropout import dropout
-from twingrad.tensor import dtypes
-from twingrad.tensor.elementwise import where
-from twingrad.tensor.tensor import Tensor
 
 
 def _repeat_heads(x: Tensor, heads: int) -> Tensor:

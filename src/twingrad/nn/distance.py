@@ -14,10 +14,10 @@ tensor([0.7071])
 
 from __future__ import annotations
 
+from twingrad._tensor import dtypes
+from twingrad._tensor.elementwise import broadcast_shapes, operand
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.module import Module
-from twingrad.tensor import dtypes
-from twingrad.tensor.elementwise import broadcast_shapes, operand
-from twingrad.tensor.tensor import Tensor
 
 
 def normalize(

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import warnings
 
+from twingrad._tensor.elementwise import where
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.loss import _Loss, _reduce, _reduction
-from twingrad.tensor.elementwise import where
-from twingrad.tensor.tensor import Tensor
 
 
 def kl_div(

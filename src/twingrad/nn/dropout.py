@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from twingrad._tensor.creation import generator
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.module import Module
-from twingrad.tensor.creation import generator
-from twingrad.tensor.tensor import Tensor
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

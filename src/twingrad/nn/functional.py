@@ -10,6 +10,7 @@ gathers them.
 tensor([0., 1.])
 """
 
+from twingrad._tensor.movement import pad
 from twingrad.nn.activation import (
     gelu,
     leaky_relu,
@@ -47,7 +48,6 @@ from twingrad.nn.pooling import (
     max_pool2d,
 )
 from twingrad.nn.robust_loss import huber_loss, smooth_l1_loss
-from twingrad.tensor.movement import pad
 
 __all__ = [
     "adaptive_avg_pool1d",

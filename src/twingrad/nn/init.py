@@ -19,9 +19,9 @@ import warnings
 
 import numpy as np
 
-from twingrad.graph import no_grad
-from twingrad.tensor.creation import generator as _default_generator
-from twingrad.tensor.tensor import Tensor
+from twingrad._tensor.creation import generator as _default_generator
+from twingrad._tensor.tensor import Tensor
+from twingrad.core.graph import no_grad
 
 _LINEAR_LIKE = (
     "linear",

@@ -15,16 +15,16 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from twingrad._tensor import dtypes
+from twingrad._tensor.creation import empty
+from twingrad._tensor.engine import apply
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn import init
 from twingrad.nn.module import Module, Parameter
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
-from twingrad.tensor.autograd import apply
-from twingrad.tensor.creation import empty
-from twingrad.tensor.tensor import Tensor
 
 if TYPE_CHECKING:
-    from twingrad.tensor import devices
+    from twingrad._tensor import devices
 
 LINEAR = RULES["linear"]
 

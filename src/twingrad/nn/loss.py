@@ -19,13 +19,13 @@ import warnings
 
 import numpy as np
 
+from twingrad._tensor import dtypes
+from twingrad._tensor.elementwise import binary
+from twingrad._tensor.engine import apply
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.activation import softplus
 from twingrad.nn.module import Module
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
-from twingrad.tensor.autograd import apply
-from twingrad.tensor.elementwise import binary
-from twingrad.tensor.tensor import Tensor
 
 NLL_LOSS, BINARY_CROSS_ENTROPY = RULES["nll_loss"], RULES["binary_cross_entropy"]
 _REDUCTIONS = ("none", "mean", "sum")

@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from twingrad.graph import no_grad
-from twingrad.tensor import devices, dtypes
-from twingrad.tensor.tensor import Tensor
+from twingrad._tensor import devices, dtypes
+from twingrad._tensor.tensor import Tensor
+from twingrad.core.graph import no_grad
 
 
 class Parameter(Tensor):

@@ -21,18 +21,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from twingrad.graph import no_grad
+from twingrad._tensor import dtypes
+from twingrad._tensor.creation import empty, ones, tensor, zeros
+from twingrad._tensor.engine import apply
+from twingrad._tensor.tensor import Tensor
+from twingrad.core.graph import no_grad
 from twingrad.nn import init
 from twingrad.nn.linear import check_same_dtype
 from twingrad.nn.module import Module, Parameter
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
-from twingrad.tensor.autograd import apply
-from twingrad.tensor.creation import empty, ones, tensor, zeros
-from twingrad.tensor.tensor import Tensor
 
 if TYPE_CHECKING:
-    from twingrad.tensor import devices
+    from twingrad._tensor import devices
 
 BATCH_NORM, LAYER_NORM = RULES["batch_norm"], RULES["layer_norm"]
 

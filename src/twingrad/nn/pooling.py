@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from twingrad._tensor.engine import apply
+from twingrad._tensor.movement import cat
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.conv import batched, ntuple
 from twingrad.nn.module import Module
 from twingrad.rules import RULES
 from twingrad.rules.nn import max_pool_argmax, pool_geometry
-from twingrad.tensor.autograd import apply
-from twingrad.tensor.movement import cat
-from twingrad.tensor.tensor import Tensor
 
 MAX_POOL, AVG_POOL = RULES["max_pool"], RULES["avg_pool"]
 

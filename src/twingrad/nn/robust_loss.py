@@ -16,9 +16,9 @@ tensor(1.3125)
 
 from __future__ import annotations
 
+from twingrad._tensor.elementwise import where
+from twingrad._tensor.tensor import Tensor
 from twingrad.nn.loss import _Loss, _reduce, _reduction, _warn_broadcast, l1_loss
-from twingrad.tensor.elementwise import where
-from twingrad.tensor.tensor import Tensor
 
 
 def smooth_l1_loss(

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from twingrad._tensor.tensor import Tensor
 from twingrad.scalar.value import Value
-from twingrad.tensor.tensor import Tensor
 
 # what the clipping functions take: one tensor (or Value), or an iterable of them
 _Params = Tensor | Value | Iterable[Tensor | Value]

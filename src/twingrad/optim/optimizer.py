@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from twingrad.graph import enable_grad
+from twingrad._tensor.tensor import Tensor
+from twingrad.core.graph import enable_grad
 from twingrad.scalar.value import Value
-from twingrad.tensor.tensor import Tensor
 
 StateDict = dict[str, Any]
 # what an optimizer takes (PyTorch's ``ParamsT``): parameters, (name, parameter) pairs, or

@@ -2,7 +2,7 @@
 
 Each entry reads like a page of a calculus book: the op, then for each argument its local
 derivative as code, as text and as LaTeX. The code uses only operators and the functions in
-`twingrad.generic`, so it runs unchanged on floats, Fractions, numpy arrays, Values and
+`twingrad.core.numeric`, so it runs unchanged on floats, Fractions, numpy arrays, Values and
 Tensors. Constants are the ints 0 and 1 so that exact (Fraction) results stay exact.
 
 Subgradient conventions follow PyTorch: relu'(0) = 0, abs'(0) = 0, a ** 0 has derivative 0,
@@ -14,8 +14,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 
-from twingrad import generic as g
-from twingrad import rounding as r
+from twingrad.core import numeric as g
+from twingrad.core import rounding as r
 from twingrad.rules.core import Rule, register
 
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from twingrad import generic as g
+from twingrad.core import numeric as g
 from twingrad.rules.elementwise import elementwise
 from twingrad.rules.shape import structural
 

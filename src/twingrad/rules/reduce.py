@@ -11,7 +11,7 @@ Tie conventions are decided here, once, as PyTorch decides them:
 - ``max_dim``/``min_dim`` (``max(dim)``/``min(dim)``) send all of it to the returned index:
   the first maximum (or first nan) along ``dim``, the index ``argmax`` returns.
 
-The vjps use only operators and `twingrad.generic` helpers (plus numpy for constants such
+The vjps use only operators and `twingrad.core.numeric` helpers (plus numpy for constants such
 as an index mask), so they run on numpy arrays and, for ``create_graph=True``, on Tensors.
 
 >>> from twingrad.rules import RULES
@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from twingrad import generic as g
+from twingrad.core import numeric as g
 from twingrad.rules.core import Rule, register
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from twingrad import generic as g
+from twingrad.core import numeric as g
 from twingrad.rules.reduce import reduction
 
 

@@ -1,7 +1,7 @@
 """Tensor-only rules: shape changes, indexing and matmul (reductions: `rules.reduce`).
 
 A structural rule gives each argument's vector-Jacobian product directly: the gradient of
-the input, given the gradient of the output. They are written with `twingrad.generic`
+the input, given the gradient of the output. They are written with `twingrad.core.numeric`
 helpers so they run on numpy arrays and, for ``create_graph=True``, on Tensors.
 """
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad import generic as g
+from twingrad.core import numeric as g
 from twingrad.rules.core import Rule, register
 
 if TYPE_CHECKING:

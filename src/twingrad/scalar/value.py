@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from twingrad import generic
-from twingrad.graph import new_stamp, stamp
+from twingrad.core import numeric as generic
+from twingrad.core.graph import new_stamp, stamp
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def _result(data, rule, a, b=None, params=None, terms=()) -> Value:
 
 
 def _topological_order(root: Value) -> list[Value]:
-    """`twingrad.graph.topological_order` for Values, reading the parent slots directly.
+    """`twingrad.core.graph.topological_order` for Values, reading the parent slots directly.
 
     The generic walk reads parents through ``_prev``, which builds a tuple per node; this
     is the same walk and the same order (by creation stamp) without them.
@@ -167,7 +167,7 @@ class Value:
 
     @property
     def _prev(self) -> tuple[Value, ...]:
-        # the parents as `twingrad.graph` reads them from any engine's nodes
+        # the parents as `twingrad.core.graph` reads them from any engine's nodes
         if self._b is not None:
             return (self._a, self._b)
         if self._a is not None:

@@ -31,9 +31,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from twingrad.graph import topological_order
+from twingrad._tensor.engine import GradFn
+from twingrad.core.graph import topological_order
 from twingrad.scalar import Value
-from twingrad.tensor.autograd import GradFn
 from twingrad.visualize import collapse
 from twingrad.visualize.dot import Dot, bold, escape, grey, html_table, mono
 from twingrad.visualize.drawing import Drawing

@@ -21,8 +21,8 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
+    from twingrad._tensor.tensor import Tensor
     from twingrad.rules.core import Rule
-    from twingrad.tensor.tensor import Tensor
 
 PREVIEW = 3  # values shown in a tensor node: enough to recognise, short enough to read
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from twingrad.graph import topological_order
+from twingrad.core.graph import topological_order
 from twingrad.visualize.labels import short
 
 if TYPE_CHECKING:
+    from twingrad._tensor.tensor import Tensor
     from twingrad.nn.module import Module
     from twingrad.scalar import Value
     from twingrad.scalar import nn as scalar_nn
-    from twingrad.tensor.tensor import Tensor
 
     Node = Value | Tensor
     Params = Mapping[str, Node] | Iterable[tuple[str, Node]]

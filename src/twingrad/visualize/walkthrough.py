@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from twingrad._tensor.engine import sum_to_shape
 from twingrad.scalar import Value
-from twingrad.tensor.autograd import sum_to_shape
 from twingrad.visualize import tables
 from twingrad.visualize.draw import draw
 from twingrad.visualize.drawing import Drawing

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twingrad.graph import is_grad_enabled
+from twingrad._tensor import dtypes
+from twingrad._tensor.engine import apply
+from twingrad.core.graph import is_grad_enabled
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
-from twingrad.tensor.autograd import apply
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     Scalar = bool | int | float | Fraction  # a value written into a tensor
 
@@ -39,7 +39,7 @@ INDEX, INDEX_PUT, INDEX_SCATTER = RULES["index"], RULES["index_put"], RULES["ind
 
 
 def _tensor_class():
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     return Tensor
 
@@ -332,7 +332,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Scalar) -> Tensor:
     >>> x.masked_fill(x > 1.5, 0.0)
     tensor([1., 0., 0.])
     """
-    from twingrad.tensor.elementwise import broadcast_shapes
+    from twingrad._tensor.elementwise import broadcast_shapes
 
     if mask.dtype is not dtypes.bool_:
         raise RuntimeError(
@@ -498,7 +498,7 @@ class IndexingOps:
         """
         return triu(self, diagonal)
 
-    # What the rules' vjps call on Tensors (`twingrad.generic`), so that backward through
+    # What the rules' vjps call on Tensors (`twingrad.core.numeric`), so that backward through
     # indexing records a graph of its own under create_graph=True.
 
     def _index(self, index: tuple):

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad.tensor import dtypes
-from twingrad.tensor.devices import check_cpu
-from twingrad.tensor.tensor import Tensor
+from twingrad._tensor import dtypes
+from twingrad._tensor.devices import check_cpu
+from twingrad._tensor.tensor import Tensor
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from twingrad.tensor.devices import device as Device
+    from twingrad._tensor.devices import device as Device
 
     DType = dtypes.dtype | str | type  # a twingrad dtype, a name or a Python type
     Number = bool | int | float | Fraction

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad.tensor import autograd, dtypes
-from twingrad.tensor.linalg import matmul
-from twingrad.tensor.movement import pad
+from twingrad._tensor import dtypes, engine
+from twingrad._tensor.linalg import matmul
+from twingrad._tensor.movement import pad
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 
 def _no_bool(op: str, *tensors: Tensor) -> None:
@@ -115,7 +115,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     first_row, first_col = max(-offset, 0), max(offset, 0)
     length = max(0, min(n1 - first_row, n2 - first_col))
     steps = np.arange(length, dtype=np.int64)
-    Tensor = autograd.Tensor
+    Tensor = engine.Tensor
     return x[..., Tensor._make(steps + first_row), Tensor._make(steps + first_col)]
 
 
@@ -143,7 +143,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     where = np.full((size, size), n, dtype=np.int64)
     steps = np.arange(n)
     where[steps + max(-diagonal, 0), steps + max(diagonal, 0)] = steps
-    return pad(input, (0, 1))[autograd.Tensor._make(where)]
+    return pad(input, (0, 1))[engine.Tensor._make(where)]
 
 
 def trace(input: Tensor) -> Tensor:

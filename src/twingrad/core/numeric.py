@@ -23,9 +23,9 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import DTypeLike
 
+    from twingrad._tensor.tensor import Tensor
     from twingrad.rules.core import Rule
     from twingrad.scalar.value import Value
-    from twingrad.tensor.tensor import Tensor
 
     # what the functions below take and give: a float (the scalar engine), a Fraction
     # (exact mode), a numpy array (the tensor engine) or an engine object (create_graph)
@@ -529,7 +529,7 @@ def run_rule(rule: Rule, *args: Array, **params: Any) -> Array:
     if all(isinstance(a, np.ndarray | np.generic) for a in args):
         return rule.forward(*args, **params)
     # imported here: the rule table sits below the tensor engine, which calls back into it
-    from twingrad.tensor.autograd import apply
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.engine import apply
+    from twingrad._tensor.tensor import Tensor
 
     return apply(rule, *(a if isinstance(a, Tensor) else Tensor._make(a) for a in args), **params)

@@ -1,6 +1,6 @@
 """The tensor engine: `Tensor`, creation functions and the op groups."""
 
-from twingrad.tensor.creation import (
+from twingrad._tensor.creation import (
     arange,
     empty,
     empty_like,
@@ -22,7 +22,7 @@ from twingrad.tensor.creation import (
     zeros,
     zeros_like,
 )
-from twingrad.tensor.dtypes import (
+from twingrad._tensor.dtypes import (
     bool_,
     dtype,
     float32,
@@ -32,8 +32,8 @@ from twingrad.tensor.dtypes import (
     int64,
     set_default_dtype,
 )
-from twingrad.tensor.printing import set_printoptions
-from twingrad.tensor.tensor import Size, Tensor
+from twingrad._tensor.printing import set_printoptions
+from twingrad._tensor.tensor import Size, Tensor
 
 __all__ = [
     "Size",

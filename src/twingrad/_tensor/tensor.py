@@ -20,25 +20,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twingrad import graph
-from twingrad.graph import _grad_mode, new_stamp
+from twingrad._tensor import devices, dtypes, engine
+from twingrad._tensor.elementwise import ElementwiseOps
+from twingrad._tensor.engine import AccumulateGrad, GradFn, apply, run_backward
+from twingrad._tensor.functional import grad_seed
+from twingrad._tensor.indexing import IndexingOps
+from twingrad._tensor.linalg import LinalgOps
+from twingrad._tensor.mathops import MathOps
+from twingrad._tensor.matrix import MatrixOps
+from twingrad._tensor.movement import MovementOps
+from twingrad._tensor.new import NewTensorOps
+from twingrad._tensor.norm import NormOps
+from twingrad._tensor.printing import tensor_repr
+from twingrad._tensor.reduce import ReductionOps
+from twingrad._tensor.rounding import RoundingOps
+from twingrad._tensor.scan import ScanOps
+from twingrad._tensor.sorting import SortingOps
+from twingrad.core import graph
+from twingrad.core.graph import _grad_mode, new_stamp
 from twingrad.rules import RULES
-from twingrad.tensor import autograd, devices, dtypes
-from twingrad.tensor.autograd import AccumulateGrad, GradFn, apply, run_backward
-from twingrad.tensor.elementwise import ElementwiseOps
-from twingrad.tensor.functional import grad_seed
-from twingrad.tensor.indexing import IndexingOps
-from twingrad.tensor.linalg import LinalgOps
-from twingrad.tensor.mathops import MathOps
-from twingrad.tensor.matrix import MatrixOps
-from twingrad.tensor.movement import MovementOps
-from twingrad.tensor.new import NewTensorOps
-from twingrad.tensor.norm import NormOps
-from twingrad.tensor.printing import tensor_repr
-from twingrad.tensor.reduce import ReductionOps
-from twingrad.tensor.rounding import RoundingOps
-from twingrad.tensor.scan import ScanOps
-from twingrad.tensor.sorting import SortingOps
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -109,7 +109,7 @@ class Tensor(
         dtype: dtypes.dtype | str | type | None = None,
         requires_grad: bool = False,
     ) -> None:
-        from twingrad.tensor.creation import as_array
+        from twingrad._tensor.creation import as_array
 
         d = dtypes.as_dtype(dtype) if dtype else dtypes.get_default_dtype()
         if data and all(isinstance(n, int | np.integer) and not isinstance(n, bool) for n in data):
@@ -526,7 +526,7 @@ class Tensor(
 
     def _count_change(self) -> None:
         """Count an in-place change of the memory (shared with views), which backward
-        checks: the version, and the stamp of the change (see `autograd._check`)."""
+        checks: the version, and the stamp of the change (see `engine._check`)."""
         self._version[0] += 1
         self._version[1] = new_stamp()
 
@@ -784,6 +784,6 @@ def _readers(result: Tensor, x: Tensor) -> list:
 _new = object.__new__
 _INDEX, _INDEX_PUT = RULES["index"], RULES["index_put"]
 _next_stamp = graph.new_stamp
-autograd.Tensor = Tensor  # the engine's hot paths make tensors without importing this module
+engine.Tensor = Tensor  # the engine's hot paths make tensors without importing this module
 
 __all__ = ["AccumulateGrad", "Size", "Tensor"]

@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from twingrad._tensor import dtypes, engine
+from twingrad._tensor.elementwise import binary, unary
+from twingrad._tensor.engine import apply
 from twingrad.rules import RULES
-from twingrad.tensor import autograd, dtypes
-from twingrad.tensor.autograd import apply
-from twingrad.tensor.elementwise import binary, unary
 
 if TYPE_CHECKING:
-    from twingrad.tensor.elementwise import Operand
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.elementwise import Operand
+    from twingrad._tensor.tensor import Tensor
 
 FLOOR, CEIL, ROUND, TRUNC = RULES["floor"], RULES["ceil"], RULES["round"], RULES["trunc"]
 FRAC, SIGN = RULES["frac"], RULES["sign"]
@@ -131,7 +131,7 @@ def _divide(rule, a: Operand, b: Operand, op: str) -> Tensor:
     if d is dtypes.bool_:
         raise RuntimeError(f"{op} is not implemented for bool tensors; convert with .long() first")
     if d is dtypes.int64:
-        divisor = b._data if isinstance(b, autograd.Tensor) else np.asarray(b)
+        divisor = b._data if isinstance(b, engine.Tensor) else np.asarray(b)
         if (divisor == 0).any():
             raise RuntimeError(
                 f"ZeroDivisionError: {op} of an integer tensor by zero (integers have no inf "
@@ -157,7 +157,7 @@ def fmod(input: Tensor, other: Operand) -> Tensor:
     >>> twingrad.fmod(twingrad.tensor([-3, 3]), 2)
     tensor([-1,  1])
     """
-    if not isinstance(input, autograd.Tensor):
+    if not isinstance(input, engine.Tensor):
         raise TypeError(f"fmod(): argument 'input' must be a Tensor, not {type(input).__name__}")
     return _divide(FMOD, input, other, "fmod")
 

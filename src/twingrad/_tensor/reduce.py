@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad import generic
+from twingrad._tensor import dtypes
+from twingrad._tensor.elementwise import broadcast_shapes
+from twingrad._tensor.engine import apply
+from twingrad.core import numeric as generic
 from twingrad.rules import RULES
 from twingrad.rules.reduce import arg_extreme
-from twingrad.tensor import dtypes
-from twingrad.tensor.autograd import apply
-from twingrad.tensor.elementwise import broadcast_shapes
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     Dims = int | Sequence[int] | None  # one dim, several, or None for all
 
@@ -187,7 +187,7 @@ def _extreme(input, dim, keepdim, other, largest: bool):
     Tensor = type(input)
     op = "max" if largest else "min"
     if isinstance(dim, Tensor) or other is not None:
-        from twingrad.tensor.elementwise import maximum, minimum
+        from twingrad._tensor.elementwise import maximum, minimum
 
         return (maximum if largest else minimum)(input, dim if other is None else other)
     if dim is None:

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twingrad import graph
-from twingrad.graph import _grad_mode
+from twingrad.core import graph
+from twingrad.core.graph import _grad_mode
 
 if TYPE_CHECKING:
+    from twingrad._tensor.tensor import Tensor
     from twingrad.rules.core import Rule
-    from twingrad.tensor.tensor import Tensor
 else:
-    # The Tensor class. `twingrad.tensor.tensor` imports this module before it defines the
+    # The Tensor class. `twingrad._tensor.tensor` imports this module before it defines the
     # class, then sets this name, so that the hot paths below need no import per call.
     Tensor = None
 

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from twingrad._tensor import dtypes
+from twingrad._tensor.engine import apply
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
-from twingrad.tensor.autograd import apply
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 CUMSUM, CUMPROD = RULES["cumsum"], RULES["cumprod"]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from twingrad.tensor.creation import generator as _generator
-from twingrad.tensor.tensor import Tensor
+from twingrad._tensor.creation import generator as _generator
+from twingrad._tensor.tensor import Tensor
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False) -> Tensor:

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twingrad.tensor import autograd, creation, dtypes
-from twingrad.tensor.devices import check_cpu
+from twingrad._tensor import creation, dtypes, engine
+from twingrad._tensor.devices import check_cpu
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from twingrad.tensor.devices import device as Device
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.devices import device as Device
+    from twingrad._tensor.tensor import Tensor
 
     DType = dtypes.dtype | str | type
 
@@ -38,7 +38,7 @@ def is_tensor(obj: Any) -> bool:
     >>> twingrad.is_tensor(twingrad.zeros(1)), twingrad.is_tensor([1.0])
     (True, False)
     """
-    return isinstance(obj, autograd.Tensor)
+    return isinstance(obj, engine.Tensor)
 
 
 def numel(input: Tensor) -> int:
@@ -48,7 +48,7 @@ def numel(input: Tensor) -> int:
     >>> twingrad.numel(twingrad.zeros(2, 3))
     6
     """
-    if not isinstance(input, autograd.Tensor):
+    if not isinstance(input, engine.Tensor):
         raise TypeError(f"numel(): argument 'input' must be Tensor, not {type(input).__name__}")
     return input.numel()
 
@@ -71,7 +71,7 @@ def as_tensor(
     """
     check_cpu(device, "a new tensor")
     d = None if dtype is None else dtypes.as_dtype(dtype)
-    if isinstance(data, autograd.Tensor):
+    if isinstance(data, engine.Tensor):
         return data if d is None else data.to(d)
     if isinstance(data, np.ndarray) and data.dtype != object:
         shared = d is None or d.numpy == data.dtype
@@ -172,7 +172,7 @@ class NewTensorOps:
         tensor([1., 2.])
         """
         check_cpu(device, "a new tensor")
-        if isinstance(data, autograd.Tensor):
+        if isinstance(data, engine.Tensor):
             warnings.warn(
                 "To copy construct from a tensor, it is recommended to use "
                 "sourceTensor.detach().clone() or sourceTensor.detach().clone()."

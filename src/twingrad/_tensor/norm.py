@@ -26,12 +26,12 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from twingrad.tensor import dtypes
-from twingrad.tensor.elementwise import where
-from twingrad.tensor.reduce import amax, amin, normalize_dims
+from twingrad._tensor import dtypes
+from twingrad._tensor.elementwise import where
+from twingrad._tensor.reduce import amax, amin, normalize_dims
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     Dims = int | Sequence[int] | None
 

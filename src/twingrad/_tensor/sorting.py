@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad.tensor import autograd
-from twingrad.tensor.indexing import gather
+from twingrad._tensor import engine
+from twingrad._tensor.indexing import gather
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 # like torch.return_types.sort / topk: unpack as (values, indices), or read by name
 sort_result = namedtuple("sort", ["values", "indices"])
@@ -51,9 +51,9 @@ def _order(data: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 def _argsort(input: Tensor, dim: int, descending: bool) -> Tensor:
     if input.ndim == 0:
         input._dim(dim)  # only 0 and -1 name the dim of a 0-d tensor
-        return autograd.Tensor._make(np.zeros((), dtype=np.int64))
+        return engine.Tensor._make(np.zeros((), dtype=np.int64))
     d = input._dim(dim)
-    return autograd.Tensor._make(_order(input._data, d, descending).astype(np.int64))
+    return engine.Tensor._make(_order(input._data, d, descending).astype(np.int64))
 
 
 def sort(
@@ -107,9 +107,7 @@ def topk(
     indices = _argsort(input, dim, descending=largest)
     if input.ndim:
         d = input._dim(dim)
-        indices = autograd.Tensor._make(
-            np.take(indices._data, np.arange(k), axis=d).astype(np.int64)
-        )
+        indices = engine.Tensor._make(np.take(indices._data, np.arange(k), axis=d).astype(np.int64))
     return topk_result(gather(input, dim, indices), indices)
 
 

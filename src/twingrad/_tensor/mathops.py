@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad.tensor import autograd, dtypes
-from twingrad.tensor.elementwise import DIV, SQRT, binary, pow, unary
+from twingrad._tensor import dtypes, engine
+from twingrad._tensor.elementwise import DIV, SQRT, binary, pow, unary
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 
 def square(input: Tensor) -> Tensor:
@@ -65,7 +65,7 @@ def _test(input: Tensor, test, exact_answer: bool) -> Tensor:
         array = np.full(data.shape, exact_answer)
     else:
         array = test(data)
-    return autograd.Tensor._make(np.asarray(array, dtype=np.bool_))
+    return engine.Tensor._make(np.asarray(array, dtype=np.bool_))
 
 
 def isnan(input: Tensor) -> Tensor:

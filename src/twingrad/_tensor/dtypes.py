@@ -124,7 +124,7 @@ def promote(*operands: Any) -> dtype:
     >>> promote(twingrad.tensor([1, 2]), 2.5), promote(twingrad.tensor([1, 2]), 2)
     (twingrad.float32, twingrad.int64)
     """
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     best = None  # (category, priority, dtype)
     for x in operands:

@@ -38,10 +38,10 @@ from typing import Any
 
 import numpy as np
 
-from twingrad.graph import _grad_mode, no_grad
+from twingrad._tensor import engine
+from twingrad._tensor.tensor import Tensor
+from twingrad.core.graph import _grad_mode, no_grad
 from twingrad.rules.core import Rule
-from twingrad.tensor import autograd
-from twingrad.tensor.tensor import Tensor
 
 
 class FunctionCtx:
@@ -277,7 +277,7 @@ def _rule(cls: type) -> Rule:
             derivative_text=(text,), derivative_latex=(rf"\texttt{{{text}}}",),
             rational=False, variadic=True,
         )  # fmt: skip
-        autograd._TORCH_NAMES[name] = f"{cls.__name__}Backward"  # PyTorch's grad_fn name
+        engine._TORCH_NAMES[name] = f"{cls.__name__}Backward"  # PyTorch's grad_fn name
     return rule
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from twingrad._tensor import dtypes
+from twingrad._tensor.engine import apply
 from twingrad.rules import RULES
-from twingrad.tensor import dtypes
-from twingrad.tensor.autograd import apply
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 MATMUL = RULES["matmul"]
 
@@ -50,11 +50,11 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
             f"{_shape_text(b.shape)})"
         )
     if a.ndim > 2 or b.ndim > 2:
-        from twingrad.tensor.elementwise import broadcast_shapes
+        from twingrad._tensor.elementwise import broadcast_shapes
 
         broadcast_shapes(a.shape[:-2], b.shape[:-2])
     if a.dtype is not b.dtype:
-        from twingrad.tensor.elementwise import operand
+        from twingrad._tensor.elementwise import operand
 
         # PyTorch refuses mixed dtypes here; twingrad promotes as for elementwise ops
         d = dtypes.promote(input, other)
@@ -102,7 +102,7 @@ class LinalgOps:
         return matmul(self, other)
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        from twingrad.tensor.creation import tensor
+        from twingrad._tensor.creation import tensor
 
         return matmul(tensor(other, dtype=self.dtype), self)
 

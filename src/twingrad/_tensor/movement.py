@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from twingrad._tensor.engine import apply
+from twingrad._tensor.indexing import take
 from twingrad.rules import RULES
-from twingrad.tensor.autograd import apply
-from twingrad.tensor.indexing import take
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 
 def _sizes(args) -> tuple:
@@ -212,7 +212,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     >>> twingrad.cat([twingrad.zeros(1, 2), twingrad.ones(2, 2)]).shape
     twingrad.Size([3, 2])
     """
-    from twingrad.tensor.dtypes import promote
+    from twingrad._tensor.dtypes import promote
 
     tensors = list(tensors)
     if not tensors:

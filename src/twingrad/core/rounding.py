@@ -1,6 +1,6 @@
 """Rounding and integer division on floats, Fractions, numpy arrays and engine objects alike.
 
-What `twingrad.generic` is for the smooth functions, this is for the piecewise constant
+What `twingrad.core.numeric` is for the smooth functions, this is for the piecewise constant
 ones: floor, ceil, trunc, round, and the three divisions with an integer quotient. They
 follow PyTorch, which is not always C or numpy:
 
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from twingrad.generic import Operand
+    from twingrad.core.numeric import Operand
 
 
 def _is_array(x) -> bool:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twingrad.tensor.autograd import run_backward
+from twingrad._tensor.engine import run_backward
 
 if TYPE_CHECKING:
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
 
 def grad_seed(output: Tensor, gradient: Any, create_graph: bool) -> Tensor | np.ndarray:
@@ -27,7 +27,7 @@ def grad_seed(output: Tensor, gradient: Any, create_graph: bool) -> Tensor | np.
     >>> grad_seed(twingrad.ones(2, requires_grad=True).sum(), None, False)
     array(1., dtype=float32)
     """
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     if not output.requires_grad:
         raise RuntimeError(
@@ -47,7 +47,7 @@ def grad_seed(output: Tensor, gradient: Any, create_graph: bool) -> Tensor | np.
             seed = np.full(output._data.shape, Fraction(1), dtype=object)
     else:
         if not isinstance(gradient, Tensor):
-            from twingrad.tensor.creation import tensor
+            from twingrad._tensor.creation import tensor
 
             gradient = tensor(gradient, dtype=output.dtype)
         if gradient.shape != output.shape:
@@ -76,7 +76,7 @@ def grad(
     >>> grad((x * x).sum(), x), x.grad
     ((tensor([2., 4.]),), None)
     """
-    from twingrad.tensor.tensor import Tensor
+    from twingrad._tensor.tensor import Tensor
 
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)

@@ -20,24 +20,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twingrad import generic
-from twingrad.graph import _grad_mode
+from twingrad._tensor import dtypes, engine
+from twingrad._tensor.engine import apply
+from twingrad.core import numeric as generic
+from twingrad.core.graph import _grad_mode
 from twingrad.rules import RULES
-from twingrad.tensor import autograd, dtypes
-from twingrad.tensor.autograd import apply
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
+    from twingrad._tensor.tensor import Tensor
     from twingrad.rules.core import Rule
-    from twingrad.tensor.tensor import Tensor
 
     Scalar = bool | int | float | Fraction
     Operand = Tensor | Scalar  # what an op combines with a tensor
 
 
 def _tensor_class():
-    return autograd.Tensor  # set once Tensor exists; the op functions run only after that
+    return engine.Tensor  # set once Tensor exists; the op functions run only after that
 
 
 def operand(x: Operand, dtype: dtypes.dtype) -> Tensor:
@@ -49,13 +49,13 @@ def operand(x: Operand, dtype: dtypes.dtype) -> Tensor:
     >>> operand(twingrad.tensor([1, 2]), dtypes.float32)
     tensor([1., 2.])
     """
-    Tensor = autograd.Tensor
+    Tensor = engine.Tensor
     if isinstance(x, Tensor):
         return x if x._data.dtype == dtype.numpy else x.to(dtype)
     if dtype is dtypes.fraction:
         return Tensor._make(np.array(Fraction(x), dtype=object))
     if isinstance(x, np.ndarray | list | tuple):
-        from twingrad.tensor.creation import tensor
+        from twingrad._tensor.creation import tensor
 
         return tensor(x, dtype=dtype)
     return Tensor._make(np.array(x, dtype=dtype.numpy))
@@ -103,7 +103,7 @@ def binary(rule: Rule, a: Operand, b: Operand, float_result: bool = False) -> Te
     >>> binary(DIV, twingrad.tensor([1, 2]), 2, float_result=True)
     tensor([0.5000, 1.0000])
     """
-    Tensor = autograd.Tensor
+    Tensor = engine.Tensor
     ta = tb = None
     if isinstance(a, Tensor):
         da = a._data.dtype
@@ -142,7 +142,7 @@ def binary(rule: Rule, a: Operand, b: Operand, float_result: bool = False) -> Te
 
 def _is_bool(x) -> bool:
     return isinstance(x, bool | np.bool_) or (
-        isinstance(x, autograd.Tensor) and x._data.dtype.kind == "b"
+        isinstance(x, engine.Tensor) and x._data.dtype.kind == "b"
     )
 
 
@@ -181,7 +181,7 @@ def compare(op: Callable[[np.ndarray, np.ndarray], np.ndarray], a: Operand, b: O
     >>> compare(np.less, twingrad.tensor([1, 5]), 3)
     tensor([ True, False])
     """
-    Tensor = autograd.Tensor
+    Tensor = engine.Tensor
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.dtype is b._data.dtype:
         ta, tb = a, b
     else:
@@ -205,7 +205,7 @@ def inplace_binary(x: Tensor, rule: Rule, ufunc: np.ufunc, other: Operand) -> Te
     >>> inplace_binary(x, ADD, np.add, 2.0) is x, x
     (True, tensor([3., 3.]))
     """
-    Tensor = autograd.Tensor
+    Tensor = engine.Tensor
     data = x._data
     if data.dtype.kind == "f" and not (
         _grad_mode.enabled
@@ -216,7 +216,7 @@ def inplace_binary(x: Tensor, rule: Rule, ufunc: np.ufunc, other: Operand) -> Te
         else:
             b = other if type(other) in _NUMBERS else None
         if b is not None:
-            token = autograd.quiet()
+            token = engine.quiet()
             try:
                 ufunc(data, b, out=data)
             except ValueError:
@@ -225,7 +225,7 @@ def inplace_binary(x: Tensor, rule: Rule, ufunc: np.ufunc, other: Operand) -> Te
                 x._count_change()
                 return x
             finally:
-                autograd.unquiet(token)
+                engine.unquiet(token)
     return x._inplace(binary(rule, x, other, float_result=rule is DIV))
 
 
@@ -247,7 +247,7 @@ def bitwise(
     ta, tb = operand(a, d), operand(b, d)
     if ta._data.shape != tb._data.shape:
         broadcast_shapes(ta._data.shape, tb._data.shape)
-    return autograd.Tensor._make(np.asarray(op(ta._data, tb._data)))
+    return engine.Tensor._make(np.asarray(op(ta._data, tb._data)))
 
 
 ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"], RULES["neg"]
@@ -826,7 +826,7 @@ class ElementwiseOps:
         """
         Tensor = _tensor_class()
         if not isinstance(src, Tensor):
-            from twingrad.tensor.creation import tensor
+            from twingrad._tensor.creation import tensor
 
             src = tensor(src, dtype=self.dtype)
         broadcast_shapes(src.shape, self.shape)

@@ -1,0 +1,5 @@
+"""The bottom layer: graph order and grad modes (`graph`), math that works on floats,
+Fractions, arrays and engine objects alike (`numeric`), and rounding (`rounding`).
+
+Nothing here imports an engine: `rules`, `scalar` and the tensor engine build on it.
+"""
