@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     Scalar = bool | int | float | Fraction  # a value written into a tensor
 
-INDEX, INDEX_PUT, INDEX_SCATTER = RULES["index"], RULES["index_put"], RULES["index_scatter"]
+INDEX, INDEX_PUT = RULES["index"], RULES["index_put"]
 
 
 def _tensor_class():
@@ -497,16 +497,3 @@ class IndexingOps:
                 [0., 1.]])
         """
         return triu(self, diagonal)
-
-    # What the rules' vjps call on Tensors (`twingrad.core.numeric`), so that backward through
-    # indexing records a graph of its own under create_graph=True.
-
-    def _index(self, index: tuple):
-        return apply(INDEX, self, index=index)
-
-    def _index_put(self, index: tuple, value):
-        v = _value_tensor(value, self.dtype, _indexed_shape(tuple(self.shape), index), "value")
-        return apply(INDEX_PUT, self, v, index=index)
-
-    def _index_scatter(self, shape: tuple, index: tuple):
-        return apply(INDEX_SCATTER, self, shape=shape, index=index)

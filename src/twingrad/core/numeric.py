@@ -16,21 +16,46 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 if TYPE_CHECKING:
     from numpy.typing import DTypeLike
 
-    from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.core import Rule
-    from twingrad.scalar.value import Value
 
+class Engine(Protocol):
+    """An engine object (a `Value` or a `Tensor`) as the functions here see it.
+
+    Each function falls back to the engine's own method for its math (``x.exp()``,
+    ``x.sum(dim=...)``, ``x.where(condition, y)``, ``x.detach()``...). What has no public
+    method (`index`, `index_put`, `index_scatter` and `run_rule`, which a backward pass with
+    ``create_graph=True`` records on the graph) goes through one hook on the engine's type,
+    ``__twingrad_rule__``. This module sits below every engine, so it asks its operand's type
+    instead of importing one; the tensor engine implements the hook, and the scalar engine,
+    which has no tensor-only rules, does not need to.
+    """
+
+    @classmethod
+    def __twingrad_rule__(cls, name: str, *args: Any, **params: Any) -> Engine:
+        """The rule called ``name`` in the table, run on ``args`` (engine objects, numpy
+        arrays and numbers) and recorded on the engine's graph."""
+
+
+class NamedRule(Protocol):
+    """A rule of the table as `run_rule` uses it: a name and a forward on arrays."""
+
+    name: str
+
+    def forward(self, *args: Any, **params: Any) -> Any:
+        """The rule's result on numpy arrays."""
+
+
+if TYPE_CHECKING:
     # what the functions below take and give: a float (the scalar engine), a Fraction
     # (exact mode), a numpy array (the tensor engine) or an engine object (create_graph)
-    Operand = float | Fraction | np.ndarray | np.generic | Value | Tensor
-    Array = np.ndarray | np.generic | Tensor  # operands with a shape
+    Operand = float | Fraction | np.ndarray | np.generic | Engine
+    Array = np.ndarray | np.generic | Engine  # operands with a shape
 
 INF = math.inf
 NAN = math.nan
@@ -278,7 +303,7 @@ def _is_engine(x) -> bool:
     return not isinstance(x, int | float | Fraction | np.ndarray | np.generic)
 
 
-def where(condition: bool | np.ndarray | np.generic | Tensor, x: Operand, y: Operand) -> Operand:
+def where(condition: bool | np.ndarray | np.generic | Engine, x: Operand, y: Operand) -> Operand:
     """x where condition holds, else y (a conditional for floats, np.where for arrays).
 
     With an engine object (a Tensor) among x and y the result is one too, built with
@@ -331,7 +356,7 @@ def clamp(x: Operand, min: Operand | None = None, max: Operand | None = None) ->
     return x if max is None else minimum(x, max)
 
 
-def indicator(condition: bool | np.ndarray | np.generic | Tensor, like: Operand) -> Operand:
+def indicator(condition: bool | np.ndarray | np.generic | Engine, like: Operand) -> Operand:
     """1 where ``condition`` holds and 0 elsewhere, in the number type of ``like``.
 
     Multiplying by a float64 or Python-float mask would upcast float32 data and turn
@@ -430,7 +455,7 @@ def index(x: Array, key: tuple[Any, ...]) -> Array:
     """
     if isinstance(x, np.ndarray | np.generic):
         return x[key]
-    return x._index(key)
+    return type(x).__twingrad_rule__("index", x, index=key)
 
 
 def index_put(x: Array, key: tuple[Any, ...], value: Operand) -> Array:
@@ -443,7 +468,7 @@ def index_put(x: Array, key: tuple[Any, ...], value: Operand) -> Array:
         out = x.copy()
         out[key] = Fraction(value) if x.dtype == object and type(value) is int else value
         return out
-    return x._index_put(key, value)
+    return type(x).__twingrad_rule__("index_put", x, value, index=key)
 
 
 def index_scatter(y: Array, shape: tuple[int, ...], key: tuple[Any, ...]) -> Array:
@@ -461,7 +486,7 @@ def index_scatter(y: Array, shape: tuple[int, ...], key: tuple[Any, ...]) -> Arr
         else:
             np.add.at(out, key, y)
         return out
-    return y._index_scatter(tuple(shape), key)
+    return type(y).__twingrad_rule__("index_scatter", y, shape=tuple(shape), index=key)
 
 
 def flip(x: Array, dims: tuple[int, ...]) -> Array:
@@ -512,12 +537,13 @@ def values(x: Array) -> np.ndarray | np.generic:
     return np.asarray(x.detach())
 
 
-def run_rule(rule: Rule, *args: Array, **params: Any) -> Array:
+def run_rule(rule: NamedRule, *args: Array, **params: Any) -> Array:
     """``rule`` run on ``args``: its forward on numpy arrays; on tensors (a backward pass with
     ``create_graph=True``) recorded as an op of the graph, so it can be differentiated again.
 
     Tensor-only rules whose vjps are themselves ops (convolution, pooling, embedding) call
-    their partner rules through this.
+    their partner rules through this. The engine runs the rule by its name, through the hook
+    on its type (see `Engine`).
 
     >>> import twingrad
     >>> from twingrad.rules import RULES
@@ -528,8 +554,5 @@ def run_rule(rule: Rule, *args: Array, **params: Any) -> Array:
     """
     if all(isinstance(a, np.ndarray | np.generic) for a in args):
         return rule.forward(*args, **params)
-    # imported here: the rule table sits below the tensor engine, which calls back into it
-    from twingrad._tensor.engine import apply
-    from twingrad._tensor.tensor import Tensor
-
-    return apply(rule, *(a if isinstance(a, Tensor) else Tensor._make(a) for a in args), **params)
+    engine = next(a for a in args if _is_engine(a))
+    return type(engine).__twingrad_rule__(rule.name, *args, **params)
