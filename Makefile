@@ -21,6 +21,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks examples
 	$(PY) -m ruff format --check src tests benchmarks examples
+	$(VENV)/bin/lint-imports
 
 test: lint
 	$(PY) -m pytest

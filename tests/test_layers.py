@@ -1,0 +1,75 @@
+"""The layers hold: no module imports a layer above it, and every module imports first.
+
+The contracts are in pyproject.toml (``[tool.importlinter]``); `make lint` runs them too, and
+this test makes ``pytest`` alone enforce them.
+"""
+
+from __future__ import annotations
+
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import twingrad
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = Path(twingrad.__file__).resolve().parent.parent
+
+
+def _env() -> dict[str, str]:
+    # the subprocesses must see the same twingrad as this test
+    path = os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def test_every_module_imports_first_in_a_fresh_interpreter():
+    names = ["twingrad"] + sorted(
+        m.name for m in pkgutil.walk_packages(twingrad.__path__, "twingrad.")
+    )
+    assert "twingrad.core.numeric" in names and "twingrad.__main__" in names
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "import_first.py"), *names],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=300,
+    )
+    assert run.returncode == 0, f"modules that fail to import first:\n{run.stdout}{run.stderr}"
+
+
+def test_import_contracts_hold():
+    # `lint-imports`, run by the interpreter running the tests
+    command = "import sys; from importlinter.cli import lint_imports_command as c; sys.exit(c())"
+    run = subprocess.run(
+        [sys.executable, "-c", command, str(ROOT / "pyproject.toml"), "--no-cache", "--no-logo"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 broken" in run.stdout, run.stdout
+
+
+def test_import_first_reports_a_module_that_leans_on_the_public_face(tmp_path):
+    # a stand-in package: its leaf only imports once the root __init__ has run
+    package = tmp_path / "twingrad"
+    package.mkdir()
+    (package / "__init__.py").write_text("from twingrad import leaf\n\nX = 1\n")
+    (package / "leaf.py").write_text("import twingrad\n\n\ndef x():\n    return twingrad.X\n")
+    (package / "needs_root.py").write_text("import twingrad\n\nY = twingrad.X\n")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "import_first.py")]
+        + ["twingrad", "twingrad.leaf", "twingrad.needs_root", "twingrad.missing"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        timeout=120,
+    )
+    assert run.returncode == 1
+    failed = [line for line in run.stdout.splitlines() if line.startswith("twingrad")]
+    assert failed == ["twingrad.missing", "twingrad.needs_root"]
+    assert "has no attribute 'X'" in run.stdout
