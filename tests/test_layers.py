@@ -6,6 +6,7 @@ this test makes ``pytest`` alone enforce them.
 
 from __future__ import annotations
 
+import importlib
 import os
 import pkgutil
 import subprocess
@@ -37,6 +38,16 @@ def test_every_module_imports_first_in_a_fresh_interpreter():
         timeout=300,
     )
     assert run.returncode == 0, f"modules that fail to import first:\n{run.stdout}{run.stderr}"
+
+
+def test_every_subpackage_is_the_attribute_its_dotted_name_names():
+    # `twingrad.tensor` was both a function and the tensor subpackage, so attribute access
+    # and `import twingrad.tensor.x as m` found the function
+    packages = [m.name for m in pkgutil.walk_packages(twingrad.__path__, "twingrad.") if m.ispkg]
+    assert "twingrad._tensor" in packages and "twingrad.nn" in packages
+    for name in packages:
+        parent, _, leaf = name.rpartition(".")
+        assert getattr(importlib.import_module(parent), leaf) is importlib.import_module(name)
 
 
 def test_import_contracts_hold():
