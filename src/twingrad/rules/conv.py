@@ -215,7 +215,7 @@ AVG_POOL = structural(
     grad={"x": _avg_pool_vjp},
     text={"x": "grad_x = grad_out / window size, spread over each window"},
     tex={"x": r"\bar{x}_i = \textstyle\sum_{p \ni i} \bar{y}_p / |\text{window}(p)|"},
-    saves=(),  # only x's shape and dtype
+    saves=("x",),  # its shape and dtype only, but PyTorch saves it too
     params=(
         "kernel_size",
         "stride",

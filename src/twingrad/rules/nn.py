@@ -19,6 +19,7 @@ import numpy as np
 
 from twingrad.core import numeric as g
 from twingrad.kernels import nn as k
+from twingrad.kernels.reduce import log_softmax
 from twingrad.rules.rule import elementwise, normal, sample, structural
 
 
@@ -163,6 +164,7 @@ def _nll_vjp(
 
 
 _TARGET = np.array([0, 2, 1, 2])
+_LOG_P = log_softmax(normal(4, 3), 1)  # log-probabilities, what nll_loss takes
 
 NLL_LOSS = structural(
     "nll_loss",
@@ -184,9 +186,9 @@ NLL_LOSS = structural(
     saves=("x", "target", "weight"),
     params=("ignore_index", "reduction", "label_smoothing"),
     samples=[
-        sample(normal(4, 3), _TARGET),
-        sample(normal(4, 3), _TARGET, np.array([0.5, 1.0, 2.0]), ignore_index=1, reduction="sum"),
-        sample(normal(4, 3), _TARGET, reduction="none", label_smoothing=0.1),
+        sample(_LOG_P, _TARGET),
+        sample(_LOG_P, _TARGET, np.array([0.5, 1.0, 2.0]), ignore_index=1, reduction="sum"),
+        sample(_LOG_P, _TARGET, reduction="none", label_smoothing=0.1),
     ],
 )
 

@@ -131,7 +131,7 @@ PROD = structural(
 )
 
 
-def _share_among_ties(grad, out, x, dim, keepdim):
+def _share_among_ties(grad, out, x, dim=None, keepdim=False):
     """amax/amin's vjp: the gradient split evenly among the elements equal to the result."""
     hit = unreduce(out, x, dim, keepdim)
     ties = (x == hit) | ((x != x) & (hit != hit))  # a nan result came from the nan elements
@@ -218,7 +218,11 @@ def _var_vjp(grad, out, x, dim=None, correction=1, keepdim=False):
 
 
 _SPREAD = ("dim", "correction", "keepdim")
-_SPREAD_SAMPLES = [sample(_X), sample(_X, dim=(1,), correction=0), sample(_X, dim=(0, 2))]
+_SPREAD_SAMPLES = [
+    sample(_X, dim=None, correction=1),
+    sample(_X, dim=(1,), correction=0),
+    sample(_X, dim=(0, 2), correction=1),
+]
 
 VAR = structural(
     "var",
