@@ -15,9 +15,8 @@ constant, an argument or the output says so itself, so only the others are writt
 when every derivative is such a fact. ``samples`` are the points the table-driven test runs
 every rule at (forward against PyTorch, vjps against finite differences, the bridge).
 
-The engines read derived views of a row: ``args``, ``derivatives`` and ``vjps`` (tuples in
-argument order), ``constant_derivatives`` and ``argument_derivatives`` (the facts, when every
-argument has one), ``derivative_text`` and ``derivative_latex``. They are computed once.
+The engines read views derived from these, once per rule: ``args``, ``derivatives``,
+``vjps``, ``constant_derivatives``, ``argument_derivatives``, ``derivative_text``...
 """
 
 from __future__ import annotations
@@ -78,6 +77,11 @@ def _is_constant(d: Any) -> bool:
     return isinstance(d, int | float) and not isinstance(d, bool)
 
 
+def _is_fact(d: Any) -> bool:
+    """Whether a declared derivative is a fact (a constant, a name, or no gradient)."""
+    return d is None or isinstance(d, str) or _is_constant(d)
+
+
 @dataclass(frozen=True, eq=False)  # a rule is itself: compared and hashed by identity
 class Rule:
     """One primitive op: its forward and, for each argument, its derivative.
@@ -108,20 +112,21 @@ class Rule:
     def __post_init__(self) -> None:
         if (self.d is None) == (self.grad is None):
             raise ValueError(f"rule {self.name!r}: give local derivatives d or vjps grad")
-        if self.saves is None and self.d is not None and self._facts_only:
-            object.__setattr__(self, "saves", self._saves_from_facts())
+        facts = [] if self.d is None else [d for d in self.d.values() if isinstance(d, str)]
+        if set(facts) - {*self.args, OUT}:
+            raise ValueError(f"rule {self.name!r}: d names no argument {sorted(set(facts))}")
+        if self.saves is None and self.d is not None and all(map(_is_fact, self.d.values())):
+            # what the backward reads follows from facts: the arguments and output they name
+            object.__setattr__(self, "saves", tuple(a for a in (*self.args, OUT) if a in facts))
         for arg in self.args:
-            if arg not in self.text or arg not in self.tex:
-                if self.d is None or self._fact(self.d[arg]) is None:
-                    raise ValueError(f"rule {self.name!r}: {arg} needs a text and a tex formula")
-        unknown = set(self.saves or ()) - {*self.args, OUT}
-        if unknown:
-            raise ValueError(f"rule {self.name!r}: saves names no argument {sorted(unknown)}")
+            if (arg not in self.text or arg not in self.tex) and self._fact(arg) is None:
+                raise ValueError(f"rule {self.name!r}: {arg} needs a text and a tex formula")
+        if set(self.saves or ()) - {*self.args, OUT}:
+            raise ValueError(f"rule {self.name!r}: saves names no argument {self.saves}")
 
-    # -- what the declared entries are -----------------------------------------------------
-
-    def _fact(self, d: Any) -> tuple[str, str] | None:
+    def _fact(self, arg: str) -> tuple[str, str] | None:
         """(text, LaTeX) of a derivative that is a constant, an argument or the output."""
+        d = None if self.d is None else self.d[arg]
         if _is_constant(d):
             return str(d), str(d)
         if d == OUT:
@@ -129,14 +134,6 @@ class Rule:
         if isinstance(d, str):
             return d, d
         return None
-
-    @property
-    def _facts_only(self) -> bool:
-        return all(d is None or isinstance(d, str) or _is_constant(d) for d in self.d.values())
-
-    def _saves_from_facts(self) -> tuple[str, ...]:
-        named = {d for d in self.d.values() if isinstance(d, str)}
-        return tuple(a for a in (*self.args, OUT) if a in named)
 
     # -- derived views the engines read (computed once per rule) ---------------------------
 
@@ -215,7 +212,7 @@ class Rule:
 
     def _words(self, arg: str, which: int) -> str:
         given = (self.text, self.tex)[which]
-        return given[arg] if arg in given else self._fact(self.d[arg])[which]
+        return given[arg] if arg in given else self._fact(arg)[which]
 
     @cached_property
     def saves_inputs(self) -> bool:
