@@ -6,7 +6,8 @@ For each rule and each of its samples:
 - vjp: each argument's vjp (gradient summed back to the argument's shape, as the engines do)
   equals central finite differences of <upstream, forward>;
 - bridge: the scalar replay of the op agrees with the tensor engine (`bridge.compare`);
-- exact: where the rule is rational, the same comparison on Fractions is exact (``==``).
+- exact: where the rule is rational, the same comparison on Fractions is exact (``==``);
+- saves: the vjps give the same result when what ``saves`` leaves out is nan.
 
 floor_divide has no derivative (nor in PyTorch): its tests assert the error instead.
 """
@@ -324,3 +325,26 @@ def test_rational_rules_agree_exactly_on_fractions(rule, i):
 def test_the_exact_test_covers_every_rational_rule():
     exact = {c.values[0].name for c in CASES if (c.values[0].name, c.values[1]) not in NOT_EXACT}
     assert {name for name, rule in RULES.items() if rule.rational} <= exact
+
+
+@pytest.mark.parametrize(("rule", "i"), CASES)
+def test_the_backward_reads_only_what_the_rule_saves(rule, i):
+    """What ``saves`` leaves out may be anything of the right shape (here nan): the vjps do
+    not change. This is what lets the tensor engine allow an in-place change there."""
+    if rule.name in NO_DERIVATIVE:
+        return
+    xs, params = inputs_of(rule, i), rule.samples[i].params
+    out = rule.forward(*xs, **params)
+    upstream = upstream_like(out)
+    names = list(rule.args) * len(xs) if rule.variadic else list(rule.args)
+
+    def hidden(x, name):
+        unsaved = name not in rule.saves and x.dtype.kind == "f"
+        return np.full_like(x, np.nan) if unsaved else x
+
+    blind = [hidden(x, name) for x, name in zip(xs, names)]
+    blind_out = out if "out" in rule.saves else np.full_like(out, np.nan)
+    for k in differentiable(rule, xs):
+        want = np.asarray(rule.vjp(k, upstream, out, xs, params))
+        got = np.asarray(rule.vjp(k, upstream, blind_out, blind, params))
+        np.testing.assert_array_equal(got, want, err_msg=f"input {k}")
