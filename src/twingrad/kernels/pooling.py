@@ -52,14 +52,38 @@ def lowest(dtype: np.dtype) -> float | int:
     return np.iinfo(dtype).min if np.dtype(dtype).kind in "iu" else -np.inf
 
 
-def pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, value=0):
-    """The windows a pool reduces, padded with ``value``, and the (before, after) padding."""
+def pool_windows(
+    x: np.ndarray,
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    ceil_mode: bool,
+    value: float = 0,
+) -> tuple[np.ndarray, tuple[tuple[int, int], ...]]:
+    """The windows a pool reduces, padded with ``value``, and the (before, after) padding.
+
+    >>> win, pads = pool_windows(np.arange(5.0).reshape(1, 1, 5), (2,), (2,), (0,), (1,), True)
+    >>> win[0, 0].tolist(), pads
+    ([[0.0, 1.0], [2.0, 3.0], [4.0, 0.0]], ((0, 1),))
+    """
     _, pads = pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
     return windows(x, kernel_size, stride, pads, dilation, value=value), pads
 
 
-def max_pool(x, kernel_size, stride, padding, dilation, ceil_mode):
-    """The maximum of each window (nan wins, as in PyTorch)."""
+def max_pool(
+    x: np.ndarray,
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    ceil_mode: bool,
+) -> np.ndarray:
+    """The maximum of each window (nan wins, as in PyTorch).
+
+    >>> max_pool(np.array([[[1.0, np.nan, 2.0, 5.0]]]), (2,), (2,), (0,), (1,), False)
+    array([[[nan,  5.]]])
+    """
     win, _ = pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, lowest(x.dtype))
     # one elementwise maximum per kernel position: faster than a reduction over the strided
     # window axes, and nan wins as in PyTorch
@@ -143,8 +167,20 @@ def avg_pool_divisor(
     return d.astype(np.int64).astype(object) if x.dtype == object else d.astype(x.dtype)
 
 
-def avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
-    """The average of each window, divided as PyTorch divides it."""
+def avg_pool(
+    x: np.ndarray,
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: int | None,
+) -> np.ndarray:
+    """The average of each window, divided as PyTorch divides it.
+
+    >>> avg_pool(np.array([[[1.0, 3.0, 2.0]]]), (2,), (2,), (0,), True, False, None)
+    array([[[2., 2.]]])
+    """
     nd = len(kernel_size)
     win, _ = pool_windows(x, kernel_size, stride, padding, (1,) * nd, ceil_mode)
     total = None

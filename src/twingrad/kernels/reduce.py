@@ -11,13 +11,14 @@ create_graph call them).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from twingrad.core import numeric as g
 
 
-def count(x, dim: tuple[int, ...] | None) -> int:
+def count(x: Any, dim: tuple[int, ...] | None) -> int:
     """How many elements each output of a reduction over ``dim`` gathers.
 
     >>> count(np.ones((2, 3, 4)), (0, 2))
@@ -29,7 +30,7 @@ def count(x, dim: tuple[int, ...] | None) -> int:
     return math.prod([x.shape[d] for d in dim])
 
 
-def axes(x, dim: int) -> tuple[int, ...] | None:
+def axes(x: Any, dim: int) -> tuple[int, ...] | None:
     """A single softmax-style ``dim`` as reduction axes (a 0-d input has none to name).
 
     >>> axes(np.ones((2, 3)), 1), axes(np.ones(()), 0)
@@ -52,7 +53,7 @@ def mean(x: np.ndarray, dim: tuple[int, ...] | None, keepdim: bool) -> np.ndarra
     return np.mean(x, axis=dim, keepdims=keepdim)
 
 
-def deviation(x, dim: tuple[int, ...] | None):
+def deviation(x: Any, dim: tuple[int, ...] | None) -> tuple[Any, int]:
     """x minus its mean over ``dim`` (all axes when None), and the count n.
 
     >>> deviation(np.array([1.0, 3.0]), None)
@@ -62,7 +63,7 @@ def deviation(x, dim: tuple[int, ...] | None):
     return x - g.sum_axes(x, dim, keepdims=True) / n, n
 
 
-def var(x: np.ndarray, dim: tuple[int, ...] | None, correction: int, keepdim: bool):
+def var(x: np.ndarray, dim: tuple[int, ...] | None, correction: int, keepdim: bool) -> np.ndarray:
     """The variance over ``dim`` with ``correction`` degrees of freedom taken off.
 
     >>> float(var(np.array([1.0, 3.0]), None, 1, False))
@@ -76,7 +77,11 @@ def var(x: np.ndarray, dim: tuple[int, ...] | None, correction: int, keepdim: bo
 
 
 def logsumexp(x: np.ndarray, dim: tuple[int, ...] | None, keepdim: bool) -> np.ndarray:
-    """log(sum(exp(x))) over ``dim``, shifted by the max so that exp cannot overflow."""
+    """log(sum(exp(x))) over ``dim``, shifted by the max so that exp cannot overflow.
+
+    >>> logsumexp(np.array([[0.0, 1000.0]]), (1,), False)
+    array([1000.])
+    """
     # an infinite max shifts by 0 instead, so that a slice of -inf gives -inf (not nan)
     # and one holding +inf gives +inf
     m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)

@@ -11,8 +11,8 @@ patches back into an input-sized array. The only Python loops run over kernel po
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -53,10 +53,19 @@ def windows(
     return view[(slice(None), slice(None), *steps)]
 
 
-def window_slices(kernel_size, stride, dilation, out):
+def window_slices(
+    kernel_size: tuple[int, ...],
+    stride: tuple[int, ...],
+    dilation: tuple[int, ...],
+    out: tuple[int, ...],
+) -> Iterator[tuple[int, tuple[int, ...], tuple[slice, ...]]]:
     """For each kernel position: its flat index, and the strided slice of the padded input
     that it sees across all windows. Loops over these are loops over kernel positions (9
-    for a 3x3 kernel), never over pixels."""
+    for a 3x3 kernel), never over pixels.
+
+    >>> [(i, k, at[2]) for i, k, at in window_slices((2,), (2,), (1,), (3,))]
+    [(0, (0,), slice(0, 5, 2)), (1, (1,), slice(1, 6, 2))]
+    """
     for i, k in enumerate(np.ndindex(*kernel_size)):
         at = tuple(
             slice(j * d, j * d + s * (o - 1) + 1, s) for j, d, s, o in zip(k, dilation, stride, out)
@@ -122,7 +131,7 @@ def col2im(
 # windows into this order several times faster than into rows of (N * L, C * K).
 
 
-def patches(win, nd: int):
+def patches(win: Any, nd: int) -> Any:
     """Windows (N, C, *out, *k) -> (C * K, N * L): one column per output position.
 
     >>> patches(np.arange(8.0).reshape(1, 2, 2, 2), 1)
@@ -137,7 +146,7 @@ def patches(win, nd: int):
     )
 
 
-def unpatch(cols, n: int, c: int, kernel: tuple[int, ...], out: tuple[int, ...]):
+def unpatch(cols: Any, n: int, c: int, kernel: tuple[int, ...], out: tuple[int, ...]) -> Any:
     """(C * K, N * L) -> windows (N, C, *out, *k), undoing `patches`.
 
     >>> win = np.arange(8.0).reshape(1, 2, 2, 2)
@@ -149,7 +158,7 @@ def unpatch(cols, n: int, c: int, kernel: tuple[int, ...], out: tuple[int, ...])
     return g.permute(cols, (nd + 1, 0, *range(nd + 2, 2 * nd + 2), *range(1, nd + 1)))
 
 
-def grad_rows(grad):
+def grad_rows(grad: Any) -> Any:
     """(N, O, *out) -> (O, N * L): one row per output channel.
 
     >>> grad_rows(np.arange(4.0).reshape(2, 1, 2))
