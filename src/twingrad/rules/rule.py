@@ -104,7 +104,7 @@ class Rule:
     tex: Mapping[str, str] = field(default_factory=dict)
     # what the backward reads; None: everything (a rule built outside the table)
     saves: tuple[str, ...] | None = None
-    samples: tuple[Sample, ...] = ()
+    samples: tuple[Sample, ...] = field(default=(), repr=False)
     rational: bool = True  # exact on Fractions (+ - * /, integer powers, relu, abs, ...)
     params: tuple[str, ...] = ()  # keyword parameters, e.g. ("c",) for x ** c
     variadic: bool = False  # any number of arguments, all with the one entry given
