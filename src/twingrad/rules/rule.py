@@ -11,7 +11,7 @@ A row names its op, then gives one entry per argument, by keyword:
 
 ``text`` and ``tex`` give each derivative in words and in LaTeX; a derivative that is a
 constant, an argument or the output says so itself, so only the others are written out.
-A text is a formula SymPy can read (``^`` for powers; the tests prove it is the derivative).
+An elementwise text is a formula SymPy reads (``^`` for powers): the tests prove it right.
 ``saves`` names what the backward reads (arguments and ``"out"``); it follows from ``d``
 when every derivative is such a fact. ``samples`` are the points the table-driven test runs
 every rule at (forward against PyTorch, vjps against finite differences, the bridge).
