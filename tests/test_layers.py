@@ -6,7 +6,9 @@ this test makes ``pytest`` alone enforce them.
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import os
 import pkgutil
 import subprocess
@@ -48,6 +50,24 @@ def test_every_subpackage_is_the_attribute_its_dotted_name_names():
     for name in packages:
         parent, _, leaf = name.rpartition(".")
         assert getattr(importlib.import_module(parent), leaf) is importlib.import_module(name)
+
+
+def test_every_import_of_twingrad_names_a_module_that_exists():
+    # an import under TYPE_CHECKING or inside a function never runs in the tests, so one left
+    # naming a removed module goes unseen, and import-linter files it under the root package
+    stale = []
+    for path in sorted(SRC.joinpath("twingrad").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                if module.split(".")[0] == "twingrad" and importlib.util.find_spec(module) is None:
+                    stale.append(f"{path.relative_to(SRC)}:{node.lineno} {module}")
+    assert stale == []
 
 
 def test_import_contracts_hold():
