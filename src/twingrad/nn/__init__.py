@@ -40,8 +40,9 @@ from twingrad.nn.loss import (
     MSELoss,
     NLLLoss,
 )
-from twingrad.nn.module import Module, Parameter
+from twingrad.nn.module import Module
 from twingrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from twingrad.nn.parameter import Parameter
 from twingrad.nn.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
