@@ -25,6 +25,7 @@ from twingrad.nn.activation import (
     Tanh,
 )
 from twingrad.nn.activation_extra import ELU, Hardtanh, LogSigmoid, ReLU6, Softmin
+from twingrad.nn.adaptive_pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d
 from twingrad.nn.classification_loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -43,8 +44,6 @@ from twingrad.nn.module import Module
 from twingrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from twingrad.nn.parameter import Parameter
 from twingrad.nn.pooling import (
-    AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d,
     AvgPool1d,
     AvgPool2d,
     MaxPool1d,

@@ -23,6 +23,7 @@ from twingrad.nn.activation import (
     tanh,
 )
 from twingrad.nn.activation_extra import elu, hardtanh, logsigmoid, relu6, softmin
+from twingrad.nn.adaptive_pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 from twingrad.nn.attention import scaled_dot_product_attention
 from twingrad.nn.classification_loss import (
     binary_cross_entropy,
@@ -39,8 +40,6 @@ from twingrad.nn.linear import linear
 from twingrad.nn.loss import l1_loss, mse_loss
 from twingrad.nn.normalization import batch_norm, layer_norm
 from twingrad.nn.pooling import (
-    adaptive_avg_pool1d,
-    adaptive_avg_pool2d,
     avg_pool1d,
     avg_pool2d,
     max_pool1d,
