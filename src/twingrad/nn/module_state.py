@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -26,8 +26,8 @@ from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import no_grad
 from twingrad.nn.parameter import Parameter
 
-if TYPE_CHECKING:
-    from twingrad.nn.module import Module
+# the Module these methods are called on (Module inherits them; this file cannot import it)
+M = TypeVar("M", bound="ModuleState")
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -54,7 +54,7 @@ def _as_array(value, key: str) -> np.ndarray:
 class ModuleState:
     """The conversion and state_dict methods of `Module` (see the module docstring)."""
 
-    def _convert(self, fn: Callable[[Tensor], Tensor]) -> Module:
+    def _convert(self: M, fn: Callable[[Tensor], Tensor]) -> M:
         """Replace the values of every floating parameter and buffer, keeping the objects
         (an optimizer built before ``model.double()`` still holds the same parameters)."""
         for module in self.modules():
@@ -68,7 +68,7 @@ class ModuleState:
                     module._buffers[name] = fn(b)
         return self
 
-    def to(self, *args: Any, **kwargs: Any) -> Module:
+    def to(self: M, *args: Any, **kwargs: Any) -> M:
         """Convert floating parameters and buffers to a dtype: ``model.to(twingrad.float64)``.
 
         The CPU (``"cpu"``, ``twingrad.device("cpu")``) is accepted and changes nothing;
@@ -97,7 +97,7 @@ class ModuleState:
             )
         return self._convert(lambda t: t.detach().to(d))
 
-    def double(self) -> Module:
+    def double(self: M) -> M:
         """Convert floating parameters and buffers to float64; returns self.
 
         >>> from twingrad import nn
@@ -106,7 +106,7 @@ class ModuleState:
         """
         return self.to(dtypes.float64)
 
-    def float(self) -> Module:
+    def float(self: M) -> M:
         """Convert floating parameters and buffers to float32; returns self.
 
         >>> from twingrad import nn
@@ -115,7 +115,7 @@ class ModuleState:
         """
         return self.to(dtypes.float32)
 
-    def cpu(self) -> Module:
+    def cpu(self: M) -> M:
         """Returns self: twingrad runs on the CPU only.
 
         >>> from twingrad import nn

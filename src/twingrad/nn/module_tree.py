@@ -16,14 +16,16 @@ keeps (``_modules``, ``_parameters``, ``_buffers``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from twingrad.core.graph import no_grad
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
-    from twingrad.nn.module import Module
     from twingrad.nn.parameter import Parameter
+
+# the Module these methods are called on (Module inherits them; this file cannot import it)
+M = TypeVar("M", bound="ModuleTree")
 
 
 class ModuleTree:
@@ -31,7 +33,7 @@ class ModuleTree:
 
     def named_modules(
         self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
-    ) -> Iterator[tuple[str, Module]]:
+    ) -> Iterator[tuple[str, ModuleTree]]:
         """This module and all below it, each once, with its dotted name.
 
         >>> from twingrad import nn
@@ -52,7 +54,7 @@ class ModuleTree:
             sub = prefix + ("." if prefix else "") + name
             yield from module.named_modules(memo, sub, remove_duplicate)
 
-    def modules(self) -> Iterator[Module]:
+    def modules(self) -> Iterator[ModuleTree]:
         """This module and every module below it, each once.
 
         >>> from twingrad import nn
@@ -62,7 +64,7 @@ class ModuleTree:
         for _, module in self.named_modules():
             yield module
 
-    def named_children(self) -> Iterator[tuple[str, Module]]:
+    def named_children(self) -> Iterator[tuple[str, ModuleTree]]:
         """The direct submodules with their names, each once.
 
         >>> from twingrad import nn
@@ -75,7 +77,7 @@ class ModuleTree:
                 seen.add(id(module))
                 yield name, module
 
-    def children(self) -> Iterator[Module]:
+    def children(self) -> Iterator[ModuleTree]:
         """The direct submodules, each once.
 
         >>> from twingrad import nn
@@ -141,7 +143,7 @@ class ModuleTree:
 
     # -- modes and bulk changes -----------------------------------------------------
 
-    def train(self, mode: bool = True) -> Module:
+    def train(self: M, mode: bool = True) -> M:
         """Set training mode (Dropout drops, BatchNorm uses batch statistics) here and below.
 
         >>> from twingrad import nn
@@ -155,7 +157,7 @@ class ModuleTree:
             object.__setattr__(module, "training", mode)
         return self
 
-    def eval(self) -> Module:
+    def eval(self: M) -> M:
         """Set evaluation mode: the same as ``train(False)``.
 
         >>> from twingrad import nn
@@ -164,7 +166,7 @@ class ModuleTree:
         """
         return self.train(False)
 
-    def requires_grad_(self, requires_grad: bool = True) -> Module:
+    def requires_grad_(self: M, requires_grad: bool = True) -> M:
         """Set ``requires_grad`` on every parameter (False freezes the module); returns self.
 
         >>> from twingrad import nn
@@ -196,7 +198,7 @@ class ModuleTree:
                 with no_grad():
                     p.grad.zero_()
 
-    def apply(self, fn: Callable[[Module], None]) -> Module:
+    def apply(self: M, fn: Callable[[ModuleTree], None]) -> M:
         """Call ``fn`` on every submodule and then on self (e.g. to initialise weights).
 
         >>> from twingrad import nn

@@ -22,7 +22,6 @@ import numpy as np
 from twingrad._tensor.tensor import Tensor
 
 if TYPE_CHECKING:
-    from twingrad.optim.optimizer import Optimizer
     from twingrad.scalar.value import Value
 
 
@@ -99,7 +98,7 @@ def followed_gradient(
     return grad
 
 
-def check_not_exact(optimizer: Optimizer, data: np.ndarray) -> None:
+def check_not_exact(optimizer: object, data: np.ndarray) -> None:
     """Refuse exact (Fraction) parameters in an optimizer that needs square roots.
 
     >>> import numpy as np, twingrad
