@@ -30,7 +30,19 @@ import numpy as np
 
 from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import enable_grad
-from twingrad.optim.update import cast_state, param_arrays, write_back
+
+# the helpers an optimizer's _update is written with are importable from here too, as they
+# were before they moved to optim.update (hence the noqa: some are only re-exported)
+from twingrad.optim.update import (  # noqa: F401
+    cast_state,
+    check_not_exact,
+    followed_gradient,
+    param_arrays,
+    state_like,
+    step_counter,
+    to_fractions,
+    write_back,
+)
 from twingrad.scalar.value import Value
 
 StateDict = dict[str, Any]
