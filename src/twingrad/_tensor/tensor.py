@@ -16,7 +16,6 @@ tensor([[2., 4.],
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +41,8 @@ from twingrad.core.graph import _grad_mode, new_stamp
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from numpy.typing import ArrayLike, DTypeLike
 
 
@@ -143,34 +144,6 @@ class Tensor(
         t._retains_grad = False
         t.name = None
         return t
-
-    @classmethod
-    def __twingrad_rule__(cls, name: str, *args: Any, **params: Any) -> Tensor:
-        """The table's rule ``name`` run on ``args`` and recorded on the graph.
-
-        `twingrad.core.numeric` calls this hook on its operand's type to index, scatter or
-        run a whole rule inside a backward pass with ``create_graph=True``, so that the
-        backward is itself differentiable, without importing this engine. Arrays become
-        constant tensors; a Python number takes the dtype of the first tensor, as a scalar
-        operand does in PyTorch.
-
-        >>> import twingrad
-        >>> x = twingrad.tensor([2.0, 3.0], requires_grad=True)
-        >>> twingrad.Tensor.__twingrad_rule__("index_put", x, 0, index=(1,))
-        tensor([2., 0.], grad_fn=<IndexPutBackward0>)
-        """
-        like = next(a for a in args if isinstance(a, Tensor)).dtype
-        operands = []
-        for a in args:
-            if isinstance(a, Tensor):
-                operands.append(a)
-            elif isinstance(a, np.ndarray | np.generic):
-                operands.append(cls._make(a))
-            elif like is dtypes.fraction:
-                operands.append(cls._make(np.array(Fraction(a), dtype=object)))
-            else:
-                operands.append(cls._make(np.array(a, dtype=like.numpy)))
-        return apply(RULES[name], *operands, **params)
 
     def _setup(self, array: np.ndarray) -> None:
         self._data = array
