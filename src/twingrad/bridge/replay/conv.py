@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from twingrad.bridge.replay.rule import constant, first_value, replay, scatter_add, vsum
-from twingrad.rules import nn as kernels
+from twingrad.kernels import pooling, windows
 
 if TYPE_CHECKING:
     from twingrad.scalar import Value
@@ -64,7 +64,7 @@ def window_positions(
     """
     positions = np.arange(math.prod(shape), dtype=np.int64).reshape(shape)
     return np.ascontiguousarray(
-        kernels.windows(positions, kernel_size, stride, padding, dilation, value=-1)
+        windows.windows(positions, kernel_size, stride, padding, dilation, value=-1)
     )
 
 
@@ -118,8 +118,8 @@ def _col2im(node, cols, size, kernel_size, stride, padding, dilation):
 @replay("max_pool", ulps=0)
 def _max_pool(node, x, kernel_size, stride, padding, dilation, ceil_mode):
     data = _floats(x) if x.size else np.zeros(x.shape)
-    at = kernels.max_pool_argmax(data, kernel_size, stride, padding, dilation, ceil_mode)
-    _, pads = kernels.pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
+    at = pooling.max_pool_argmax(data, kernel_size, stride, padding, dilation, ceil_mode)
+    _, pads = pooling.pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
     positions = window_positions(x.shape, kernel_size, stride, pads, dilation)
     positions = positions.reshape(*positions.shape[: 2 + len(kernel_size)], -1)
     chosen = np.take_along_axis(positions, at[..., None], axis=-1)[..., 0]
@@ -132,11 +132,11 @@ def _avg_pool(
 ):
     nd = len(kernel_size)
     ones = (1,) * nd
-    _, pads = kernels.pool_geometry(x.shape[2:], kernel_size, stride, padding, ones, ceil_mode)
+    _, pads = pooling.pool_geometry(x.shape[2:], kernel_size, stride, padding, ones, ceil_mode)
     positions = window_positions(x.shape, kernel_size, stride, pads, ones)
     positions = positions.reshape(*positions.shape[: 2 + nd], -1)
     like = node._prev[0]._data
-    divisor = kernels._avg_pool_divisor(
+    divisor = pooling.avg_pool_divisor(
         like, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
     )
     divisor = np.broadcast_to(np.asarray(divisor), positions.shape[:-1])

@@ -34,7 +34,7 @@ from twingrad.bridge.replay.rule import (
     replay,
     vsum,
 )
-from twingrad.rules import nn as kernels
+from twingrad.kernels import nn as nn_kernels
 
 replay("binary_cross_entropy", ulps=8)(elementwise)
 
@@ -73,7 +73,7 @@ def _scaled(v, factor):
 
 
 def _row_factors(ids, num_weights, padding_idx, scale_grad_by_freq, like):
-    factor = kernels._row_factor(
+    factor = nn_kernels.row_factor(
         ids, num_weights, padding_idx, scale_grad_by_freq, np.zeros(ids.shape, dtype=like)
     )
     return np.ones(ids.shape, dtype=object) if factor is None else factor.reshape(ids.shape)
@@ -120,7 +120,7 @@ def _nll_loss(
     data = node._prev[0]._data
     t = node._prev[1]._data
     w = None if weight is None else node._prev[2]._data
-    w_t, coef = kernels._nll_terms(data, t, w, ignore_index, label_smoothing)
+    w_t, coef = nn_kernels.nll_terms(data, t, w, ignore_index, label_smoothing)
     # the loss of each target element: sum over classes of coef * x (coef are constants)
     per = np.empty(t.shape, dtype=object)
     zero = constant(0, first_value(x))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from twingrad.bridge.replay.rule import as_array, constant, first_value, replay, scatter_add
-from twingrad.rules.shape import pad_regions
+from twingrad.kernels.windows import pad_regions
 
 replay("reshape", ulps=0)(lambda node, x, shape: x.reshape(shape))
 replay("expand", ulps=0)(lambda node, x, shape: np.broadcast_to(x, shape))
