@@ -107,10 +107,15 @@ def test_the_home_page_links_every_guide(page, site):
     for guide in ["Getting started", "The bridge", "PyTorch compatibility", "Adding an op"]:
         assert guide in nav
     screenshot(page, "home")
+    # Opened from disk, the links still lead to pages (not to folder listings).
+    page.locator("nav.md-nav--primary a", has_text="Getting started").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/getting-started.html"), page.url
+    assert page.locator("article h1").inner_text().startswith("Getting started")
 
 
 def test_a_notebook_page_shows_its_drawings_as_svg(page, site):
-    open_page(page, site, "examples/scalar_tour/index.html")
+    open_page(page, site, "examples/scalar_tour.html")
     # nbconvert puts each SVG output in an <img> with the SVG as a data URL.
     drawings = page.locator('.jp-RenderedSVG img[src^="data:image/svg+xml"]')
     assert drawings.count() >= 6, drawings.count()
@@ -130,8 +135,21 @@ def test_a_notebook_page_shows_its_drawings_as_svg(page, site):
     screenshot(page, "notebook-scalar-tour", full_page=True)
 
 
+def test_a_walkthrough_table_shows_its_formulas_typeset(page, site):
+    open_page(page, site, "examples/scalar_tour.html")
+    # MathJax, served from the site, typesets the local derivatives' LaTeX.
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+    table = page.locator(".jp-RenderedHTML table", has_text="local derivative").first
+    formulas = table.locator("mjx-container")
+    assert formulas.count() >= 10, formulas.count()
+    assert "\\frac" not in table.inner_text()
+    table.scroll_into_view_if_needed()
+    screenshot(page, "notebook-scalar-tour-walkthrough")
+
+
 def test_the_api_page_of_tensor_backward_exists(page, site):
-    open_page(page, site, "reference/tensor/index.html", "twingrad.Tensor.backward")
+    open_page(page, site, "reference/tensor.html", "twingrad.Tensor.backward")
     entry = page.locator('[id="twingrad.Tensor.backward"]')
     assert entry.count() == 1
     assert entry.is_visible()
@@ -143,7 +161,7 @@ def test_the_api_page_of_tensor_backward_exists(page, site):
 
 
 def test_the_benchmarks_page_shows_the_results_tables(page, site):
-    open_page(page, site, "benchmarks/index.html")
+    open_page(page, site, "benchmarks.html")
     text = page.locator("article").inner_text()
     assert "python -m benchmarks.run scalar" in text
     assert page.locator("article table").count() >= 6
