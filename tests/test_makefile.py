@@ -29,7 +29,15 @@ def checkout(tmp_path) -> Path:
 
 def planned(checkout: Path, target: str) -> str:
     """The commands ``make target`` would run, without running them."""
-    done = subprocess.run(["make", "-n", target], cwd=checkout, capture_output=True, text=True)
+    # Run from `make test`, make's own variables would reach this make too.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-n", target],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
