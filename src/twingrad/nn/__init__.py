@@ -52,6 +52,11 @@ from twingrad.nn.pooling import (
 )
 from twingrad.nn.robust_loss import HuberLoss, SmoothL1Loss
 
+# isort: split
+# recurrent nets and attention (issue 14)
+from twingrad.nn.rnn import GRU, LSTM, RNN, RNNBase
+from twingrad.nn.rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
+
 __all__ = [
     "ELU",
     "GELU",
@@ -102,4 +107,16 @@ __all__ = [
     "functional",
     "init",
     "utils",
+]
+
+# recurrent nets and attention (issue 14)
+__all__ += [
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "RNN",
+    "RNNBase",
+    "RNNCell",
+    "RNNCellBase",
 ]
