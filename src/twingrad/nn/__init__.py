@@ -54,8 +54,11 @@ from twingrad.nn.robust_loss import HuberLoss, SmoothL1Loss
 
 # isort: split
 # recurrent nets and attention (issue 14)
+from twingrad.nn.multihead_attention import MultiheadAttention
 from twingrad.nn.rnn import GRU, LSTM, RNN, RNNBase
 from twingrad.nn.rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
+from twingrad.nn.transformer import Transformer, TransformerDecoder, TransformerEncoder
+from twingrad.nn.transformer_layers import TransformerDecoderLayer, TransformerEncoderLayer
 
 __all__ = [
     "ELU",
@@ -115,8 +118,14 @@ __all__ += [
     "GRUCell",
     "LSTM",
     "LSTMCell",
+    "MultiheadAttention",
     "RNN",
     "RNNBase",
     "RNNCell",
     "RNNCellBase",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
 ]
