@@ -20,3 +20,11 @@ from twingrad.optim.rmsprop import RMSprop
 from twingrad.optim.sgd import SGD
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
+
+# isort: split
+# more optimizers (issue 14)
+from twingrad.optim.adadelta import Adadelta
+from twingrad.optim.adam_variants import Adamax, NAdam, RAdam
+from twingrad.optim.lbfgs import LBFGS
+
+__all__ += ["LBFGS", "Adadelta", "Adamax", "NAdam", "RAdam"]
