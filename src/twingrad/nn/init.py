@@ -22,6 +22,7 @@ import numpy as np
 from twingrad._tensor.creation import generator as _default_generator
 from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import no_grad
+from twingrad.nn.init_orthogonal import orthogonal_
 
 _LINEAR_LIKE = (
     "linear",
@@ -229,6 +230,7 @@ __all__ = [
     "kaiming_uniform_",
     "normal_",
     "ones_",
+    "orthogonal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",
