@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from twingrad._tensor.tensor import Tensor
 from twingrad.optim.adam import lerp_
 from twingrad.optim.optimizer import (
     Optimizer,
@@ -37,7 +38,7 @@ from twingrad.optim.optimizer import (
 from twingrad.optim.sgd import check_option
 
 if TYPE_CHECKING:
-    from twingrad.optim.optimizer import ParamsT
+    from twingrad.optim.optimizer import ParamsT, StateDict
 
 
 def _check_betas(betas: tuple[float, float]) -> None:
@@ -189,6 +190,24 @@ class NAdam(Optimizer):
         denom += eps
         param += (-lr * (1.0 - mu) / (1.0 - product)) * grad / denom
         param += (-lr * mu_next / (1.0 - product * mu_next)) * exp_avg / denom
+
+    def load_state_dict(self, state_dict: StateDict) -> None:
+        """Restore a saved state; ``mu_product`` takes its parameter's dtype, as PyTorch
+        casts it on loading (so the products round as the parameter's dtype from then on).
+        """
+        state = {k: dict(v) for k, v in state_dict["state"].items()}
+        products = {k: v.pop("mu_product") for k, v in state.items() if "mu_product" in v}
+        super().load_state_dict({**state_dict, "state": state})
+        by_index = {
+            i: p
+            for saved, group in zip(state_dict["param_groups"], self.param_groups)
+            for i, p in zip(saved["params"], group["params"])
+        }
+        for index, product in products.items():
+            p = by_index[index]
+            value = product._data if isinstance(product, Tensor) else np.asarray(product)
+            target = p._data.dtype if isinstance(p, Tensor) else np.dtype(np.float64)
+            self.state[p]["mu_product"] = Tensor._make(np.array(value, dtype=target))
 
 
 class RAdam(Optimizer):
