@@ -247,3 +247,24 @@ def test_bridge_replays_multihead_attention():
     report = bridge_check(loss, _x(2, 1, 4), _x(3, 1, 4), names=names)
     assert report.agree and report.max_ulps <= 64
     assert {row.name for row in report.rows} >= set(names)
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_a_fully_masked_query_gives_what_torch_gives(need_weights):
+    """With weights, a row with nothing to attend to is nan (a softmax over -inf), as in
+    PyTorch; without, PyTorch's attention kernel gives 0, and so does ours."""
+
+    def make(lib):
+        return lib.nn.MultiheadAttention(E, 2)
+
+    ours, theirs = (make(lib).double() for lib in (twingrad, torch))
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    x = _x(3, 1, E)
+    mask = np.array([[1, 1, 1], [0, 1, 0], [0, 0, 0]], dtype=bool)
+    results = []
+    for lib, module in ((twingrad, ours), (torch, theirs)):
+        t = lib.tensor(x)
+        results.append(module(t, t, t, attn_mask=lib.tensor(mask), need_weights=need_weights)[0])
+    a, b = (r.detach().numpy() for r in results)
+    assert np.array_equal(np.isnan(a), np.isnan(b)) and np.isnan(a).any() == need_weights
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
