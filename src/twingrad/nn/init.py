@@ -22,7 +22,7 @@ import numpy as np
 from twingrad._tensor.creation import generator as _default_generator
 from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import no_grad
-from twingrad.nn.init_orthogonal import orthogonal_
+from twingrad.nn.init_structured import dirac_, eye_, orthogonal_
 
 _LINEAR_LIKE = (
     "linear",
@@ -226,6 +226,8 @@ def kaiming_normal_(
 __all__ = [
     "calculate_gain",
     "constant_",
+    "dirac_",
+    "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "normal_",

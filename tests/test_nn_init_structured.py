@@ -1,4 +1,5 @@
-"""nn.init.orthogonal_ against PyTorch: from the same normal draws, the same matrix."""
+"""nn.init.orthogonal_, eye_ and dirac_ against PyTorch (orthogonal_ from the same normal
+draws: the same matrix)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import torch
 
 import twingrad
 from twingrad import nn
-from twingrad.nn.init_orthogonal import orthogonalize
+from twingrad.nn.init_structured import orthogonalize
 
 
 def _torch_orthogonal(flat: np.ndarray) -> np.ndarray:
@@ -56,3 +57,28 @@ def test_orthogonal_initialises_a_parameter_without_recording_a_graph():
     assert layer.weight.requires_grad and layer.weight.grad_fn is None
     w = layer.weight.detach().numpy()
     np.testing.assert_allclose(w @ w.T, np.eye(4), atol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 5), (5, 2)])
+def test_eye_matches_torch(shape):
+    ours = nn.init.eye_(twingrad.empty(*shape, dtype=twingrad.float64))
+    assert np.array_equal(ours.numpy(), torch.nn.init.eye_(torch.empty(*shape)).numpy())
+
+
+@pytest.mark.parametrize(
+    ("shape", "groups"), [((4, 2, 3), 2), ((3, 5, 3, 3), 1), ((4, 4, 1, 2, 3), 2)]
+)
+def test_dirac_matches_torch(shape, groups):
+    ours = nn.init.dirac_(twingrad.empty(*shape), groups=groups)
+    theirs = torch.nn.init.dirac_(torch.empty(*shape), groups=groups)
+    assert np.array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize(
+    ("fn", "shape", "kwargs"),
+    [("eye_", (2, 3, 1), {}), ("dirac_", (4, 2), {}), ("dirac_", (5, 2, 3), {"groups": 2})],
+)
+def test_structured_inits_refuse_the_shapes_torch_refuses(fn, shape, kwargs):
+    for lib in (torch, twingrad):
+        with pytest.raises(ValueError):
+            getattr(lib.nn.init, fn)(lib.empty(*shape), **kwargs)
