@@ -200,6 +200,9 @@ def test_bad_shapes_are_refused_as_torch_refuses_them():
     _both_raise(cell, lambda lib, m: m(x(lib, 2, 4), (x(lib, 2, 5), x(lib, 2, 3))), RuntimeError)
     gru_cell = lambda lib: lib.nn.GRUCell(4, 3)  # noqa: E731
     _both_raise(gru_cell, lambda lib, m: m(x(lib, 2, 4), x(lib, 2, 4)), RuntimeError)
+    # a state of another dtype than the weights
+    _both_raise(gru, lambda lib, m: m(x(lib, 5, 2, 4), x(lib, 2, 2, 3).double()), RuntimeError)
+    _both_raise(gru_cell, lambda lib, m: m(x(lib, 2, 4), x(lib, 2, 3).double()), RuntimeError)
 
 
 @pytest.mark.parametrize(
