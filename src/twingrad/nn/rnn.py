@@ -212,8 +212,8 @@ class RNNBase(Module):
         steps = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
         outputs: list[Tensor] = [None] * len(batch_sizes)  # type: ignore[list-item]
         finished: list[tuple[Tensor, ...]] = []
-        running = len(batch_sizes) and batch_sizes[steps[0]]
-        active = tuple(s[:running] for s in states)
+        # the sequences running at the first step taken (all of them, going forward)
+        active = tuple(s[: batch_sizes[steps[0]]] for s in states) if steps else states
         for t in steps:
             size = batch_sizes[t]
             if size < active[0].shape[0]:  # the shorter sequences ended: keep their state
