@@ -276,3 +276,21 @@ def test_bridge_replays_a_tiny_gru_cell():
     cell = _tiny(nn.GRUCell)
     report = bridge_check(lambda x: cell(x).sum(), np.array([[0.5, -0.25]]))
     assert report.agree
+
+
+def test_a_strided_input_view_gives_torchs_results():
+    x = _x(5, 2, 4)
+    torch.manual_seed(0)
+    theirs = torch.nn.LSTM(4, 3, batch_first=True).double()
+    ours = nn.LSTM(4, 3, batch_first=True).double()
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    results = []
+    for lib, module in ((twingrad, ours), (torch, theirs)):
+        leaf = lib.tensor(x, requires_grad=True)
+        view = leaf.transpose(0, 1)  # (batch, time, features), not contiguous
+        assert not view.is_contiguous()
+        output, (h, c) = module(view)
+        (output.sum() + (h * c).sum()).backward()
+        results.append([output.detach().numpy(), h.detach().numpy(), leaf.grad.numpy()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
