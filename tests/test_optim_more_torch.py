@@ -1,6 +1,6 @@
-"""Adadelta, Adamax, NAdam, RAdam and LBFGS, step for step against PyTorch.
+"""Adadelta, Adamax, NAdam, RAdam, Rprop, ASGD and LBFGS, step for step against PyTorch.
 
-The first four run the problem of test_optim_torch (20 steps from the same float64
+All but LBFGS run the problem of test_optim_torch (20 steps from the same float64
 parameters and gradients, 1e-12 relative on parameters, state and options). LBFGS takes
 a closure: both libraries minimise the same Rosenbrock-like loss for 20 steps.
 """
@@ -41,6 +41,18 @@ OPTIMIZERS = {
         {"lr": 0.05, "weight_decay": 0.1},
         {"lr": 0.05, "decoupled_weight_decay": True, "weight_decay": 0.3, "betas": (0.8, 0.9)},
         {"lr": 0.05, "maximize": True},
+    ],
+    "Rprop": [
+        {},
+        {"lr": 0.05, "etas": (0.3, 1.5)},
+        {"lr": 0.05, "step_sizes": (1e-3, 0.08)},
+        {"lr": 0.05, "maximize": True},
+    ],
+    "ASGD": [
+        {},
+        {"lr": 0.05, "t0": 5},
+        {"lr": 0.05, "lambd": 0.1, "alpha": 0.5, "t0": 3, "weight_decay": 0.1},
+        {"lr": 0.05, "t0": 0, "maximize": True},
     ],
 }
 CASES = [(name, kw) for name, kws in OPTIMIZERS.items() for kw in kws]
@@ -107,6 +119,8 @@ def test_state_dict_round_trip_continues_as_in_torch(name):
         ("Adamax", {"betas": (1.0, 0.9)}),
         ("NAdam", {"momentum_decay": -1}),
         ("RAdam", {"eps": -1}),
+        ("Rprop", {"etas": (1.5, 2.0)}),
+        ("ASGD", {"weight_decay": -1}),
         ("LBFGS", {"lr": -1}),
     ],
 )

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad._tensor.tensor import Tensor
 from twingrad.optim.adam import lerp_
 from twingrad.optim.optimizer import (
     Optimizer,
@@ -35,10 +34,11 @@ from twingrad.optim.optimizer import (
     state_like,
     step_counter,
 )
+from twingrad.optim.scalar_state import ScalarStateOptimizer
 from twingrad.optim.sgd import check_option
 
 if TYPE_CHECKING:
-    from twingrad.optim.optimizer import ParamsT, StateDict
+    from twingrad.optim.optimizer import ParamsT
 
 
 def _check_betas(betas: tuple[float, float]) -> None:
@@ -113,12 +113,13 @@ class Adamax(Optimizer):
         param += (-clr * exp_avg) / exp_inf
 
 
-class NAdam(Optimizer):
+class NAdam(ScalarStateOptimizer):
     """NAdam (Dozat, 2016), Adam with Nesterov momentum, as ``torch.optim.NAdam``.
 
     The state of each parameter is ``step``, ``mu_product`` (a float32 scalar, as PyTorch
     keeps it, so the products round alike), ``exp_avg`` and ``exp_avg_sq``.
-    ``decoupled_weight_decay=True`` decays as AdamW does.
+    ``decoupled_weight_decay=True`` decays as AdamW does. A loaded ``mu_product`` takes
+    the parameter's dtype, as PyTorch casts it.
 
     >>> import twingrad
     >>> from twingrad.optim import NAdam
@@ -129,6 +130,8 @@ class NAdam(Optimizer):
     >>> round(w.item(), 4)
     1.8944
     """
+
+    scalar_state = ("mu_product",)
 
     def __init__(
         self,
@@ -190,24 +193,6 @@ class NAdam(Optimizer):
         denom += eps
         param += (-lr * (1.0 - mu) / (1.0 - product)) * grad / denom
         param += (-lr * mu_next / (1.0 - product * mu_next)) * exp_avg / denom
-
-    def load_state_dict(self, state_dict: StateDict) -> None:
-        """Restore a saved state; ``mu_product`` takes its parameter's dtype, as PyTorch
-        casts it on loading (so the products round as the parameter's dtype from then on).
-        """
-        state = {k: dict(v) for k, v in state_dict["state"].items()}
-        products = {k: v.pop("mu_product") for k, v in state.items() if "mu_product" in v}
-        super().load_state_dict({**state_dict, "state": state})
-        by_index = {
-            i: p
-            for saved, group in zip(state_dict["param_groups"], self.param_groups)
-            for i, p in zip(saved["params"], group["params"])
-        }
-        for index, product in products.items():
-            p = by_index[index]
-            value = product._data if isinstance(product, Tensor) else np.asarray(product)
-            target = p._data.dtype if isinstance(p, Tensor) else np.dtype(np.float64)
-            self.state[p]["mu_product"] = Tensor._make(np.array(value, dtype=target))
 
 
 class RAdam(Optimizer):
