@@ -268,3 +268,12 @@ def test_a_fully_masked_query_gives_what_torch_gives(need_weights):
     a, b = (r.detach().numpy() for r in results)
     assert np.array_equal(np.isnan(a), np.isnan(b)) and np.isnan(a).any() == need_weights
     np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_bridge_replays_a_transformer_encoder_layer():
+    twingrad.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(4, 2, 4, dropout=0.0, norm_first=True).double()
+    names = dict(layer.named_parameters())
+    mask = nn.Transformer.generate_square_subsequent_mask(3, dtype=twingrad.float64)
+    report = bridge_check(lambda x: (layer(x, src_mask=mask) ** 2).sum(), _x(3, 1, 4), names=names)
+    assert report.agree and {row.name for row in report.rows} >= set(names)
