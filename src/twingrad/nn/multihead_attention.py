@@ -34,7 +34,8 @@ from twingrad.nn import init
 from twingrad.nn.attention import scaled_dot_product_attention
 from twingrad.nn.dropout import dropout
 from twingrad.nn.linear import Linear, linear
-from twingrad.nn.module import Module, Parameter
+from twingrad.nn.module import Module
+from twingrad.nn.parameter import Parameter
 
 if TYPE_CHECKING:
     from twingrad._tensor import devices

@@ -36,7 +36,8 @@ from twingrad._tensor.tensor import Tensor
 from twingrad.nn import init
 from twingrad.nn.dropout import dropout
 from twingrad.nn.linear import linear
-from twingrad.nn.module import Module, Parameter
+from twingrad.nn.module import Module
+from twingrad.nn.parameter import Parameter
 from twingrad.nn.rnn_cells import GATES, gru_step, lstm_step, rnn_step
 from twingrad.nn.utils.rnn import PackedSequence
 

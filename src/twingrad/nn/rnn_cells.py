@@ -29,7 +29,8 @@ from twingrad._tensor.creation import empty, zeros
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn import init
 from twingrad.nn.linear import linear
-from twingrad.nn.module import Module, Parameter
+from twingrad.nn.module import Module
+from twingrad.nn.parameter import Parameter
 
 if TYPE_CHECKING:
     from twingrad._tensor import devices

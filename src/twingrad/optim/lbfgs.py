@@ -33,7 +33,8 @@ import numpy as np
 from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import enable_grad
 from twingrad.optim.line_search import strong_wolfe
-from twingrad.optim.optimizer import Optimizer, check_not_exact
+from twingrad.optim.optimizer import Optimizer
+from twingrad.optim.update import check_not_exact
 
 if TYPE_CHECKING:
     from twingrad.optim.optimizer import ParamsT, StateDict
