@@ -32,7 +32,8 @@ def test_all_is_unchanged_and_has_no_repeats():
 
 def test_tensor_attributes_are_unchanged():
     public = [n for n in dir(twingrad.Tensor) if not n.startswith("_") or n.startswith("__")]
-    assert sorted(public) == TENSOR
+    # copyreg caches __slotnames__ on the class once a tensor has been copied
+    assert sorted(n for n in public if n != "__slotnames__") == TENSOR
 
 
 def test_tensor_method_signatures_are_unchanged():

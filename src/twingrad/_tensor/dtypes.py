@@ -12,6 +12,17 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "bool_",
+    "dtype",
+    "float32",
+    "float64",
+    "fraction",
+    "get_default_dtype",
+    "int64",
+    "set_default_dtype",
+]
+
 
 class dtype:  # noqa: N801  (PyTorch's name)
     """A tensor element type: a numpy dtype with PyTorch's name and category."""

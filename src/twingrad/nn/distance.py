@@ -15,7 +15,7 @@ tensor([0.7071])
 from __future__ import annotations
 
 from twingrad._tensor import dtypes
-from twingrad._tensor.elementwise import broadcast_shapes, operand
+from twingrad._tensor.promotion import broadcast_shapes, operand
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn.module import Module
 

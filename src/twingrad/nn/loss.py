@@ -20,8 +20,8 @@ import warnings
 import numpy as np
 
 from twingrad._tensor import dtypes
-from twingrad._tensor.elementwise import binary
 from twingrad._tensor.engine import apply
+from twingrad._tensor.promotion import binary
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn.activation import softplus
 from twingrad.nn.module import Module

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from twingrad._tensor.engine import apply
-from twingrad._tensor.movement import cat
+from twingrad._tensor.joining import cat
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn.conv import batched, ntuple
 from twingrad.nn.module import Module

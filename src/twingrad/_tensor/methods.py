@@ -1,0 +1,268 @@
+"""Tensor methods that are twingrad's functions: ``x.sum(1)`` is ``twingrad.sum(x, 1)``.
+
+A function stored in a class is a method: looked up on an instance, it is bound to it,
+and the instance becomes its first argument. So each method below *is* its function,
+written once in the module of its op: ``Tensor.exp is twingrad.exp``, with the same
+docstring, the signature after ``input`` (PyTorch's method signature), and no extra call.
+
+>>> import twingrad
+>>> x = twingrad.tensor([[1.0, -2.0], [3.0, 4.0]])
+>>> twingrad.Tensor.abs is twingrad.abs
+True
+>>> x.abs().sum(dim=1), twingrad.sum(twingrad.abs(x), dim=1)
+(tensor([3., 7.]), tensor([3., 7.]))
+
+The few methods whose arguments differ from their function's (``x.sum(axis=0)``,
+``x.where(condition, other)``, ``x.flip(0, 1)``) are written out at the end, and the
+in-place forms (``x.exp_()``...) are in `updates`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from twingrad._tensor import (
+    comparison,
+    elementwise,
+    extremes,
+    indexing,
+    joining,
+    linalg,
+    mathops,
+    movement,
+    norm,
+    reduce,
+    rounding,
+    selection,
+    sorting,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from twingrad._tensor import dtypes
+    from twingrad._tensor.promotion import Operand
+    from twingrad._tensor.reduce import Dims
+    from twingrad._tensor.tensor import Tensor
+
+
+class FunctionMethods:
+    """The methods of `Tensor` that are module functions (mixed into `Tensor`)."""
+
+    __slots__ = ()
+
+    # elementwise.py
+    add = elementwise.add
+    sub = elementwise.sub
+    mul = elementwise.mul
+    div = elementwise.div
+    pow = elementwise.pow
+    neg = elementwise.neg
+    abs = elementwise.abs
+    relu = elementwise.relu
+    exp = elementwise.exp
+    log = elementwise.log
+    sqrt = elementwise.sqrt
+    sin = elementwise.sin
+    cos = elementwise.cos
+    tanh = elementwise.tanh
+    sigmoid = elementwise.sigmoid
+    clamp = clip = elementwise.clamp
+    maximum = elementwise.maximum
+    minimum = elementwise.minimum
+
+    # mathops.py
+    square = mathops.square
+    rsqrt = mathops.rsqrt
+    reciprocal = mathops.reciprocal
+    isnan = mathops.isnan
+    isinf = mathops.isinf
+    isfinite = mathops.isfinite
+
+    # rounding.py
+    floor = rounding.floor
+    ceil = rounding.ceil
+    trunc = fix = rounding.trunc
+    round = rounding.round
+    frac = rounding.frac
+    sign = rounding.sign
+    remainder = rounding.remainder
+    fmod = rounding.fmod
+    floor_divide = rounding.floor_divide
+
+    # reduce.py (sum and mean take numpy's axis too: see below), norm.py
+    prod = reduce.prod
+    var = reduce.var
+    std = reduce.std
+    logsumexp = reduce.logsumexp
+    softmax = reduce.softmax
+    log_softmax = reduce.log_softmax
+    cumsum = reduce.cumsum
+    cumprod = reduce.cumprod
+    norm = norm.norm
+
+    # extremes.py, comparison.py
+    amax = extremes.amax
+    amin = extremes.amin
+    max = extremes.max
+    min = extremes.min
+    argmax = extremes.argmax
+    argmin = extremes.argmin
+    all = comparison.all
+    any = comparison.any
+    isclose = comparison.isclose
+    allclose = comparison.allclose
+    equal = comparison.equal
+
+    # movement.py, joining.py
+    reshape = view = movement.reshape  # view: PyTorch's other name (twingrad copies if it must)
+    expand = movement.expand
+    permute = movement.permute
+    transpose = swapaxes = movement.transpose
+    unsqueeze = movement.unsqueeze
+    squeeze = movement.squeeze
+    flatten = movement.flatten
+    repeat = joining.repeat
+    chunk = joining.chunk
+
+    # indexing.py, selection.py, sorting.py
+    gather = selection.gather
+    index_select = selection.index_select
+    masked_fill = indexing.masked_fill
+    tril = selection.tril
+    triu = selection.triu
+    sort = sorting.sort
+    argsort = sorting.argsort
+    topk = sorting.topk
+
+    # linalg.py
+    matmul = linalg.matmul
+    mm = linalg.mm
+    bmm = linalg.bmm
+    dot = linalg.dot
+    mv = linalg.mv
+    outer = linalg.outer
+    diagonal = linalg.diagonal
+    diag = linalg.diag
+    trace = linalg.trace
+
+    # -- methods whose arguments differ from their function's ----------------------
+
+    def sum(
+        self,
+        dim: Dims = None,
+        keepdim: bool = False,
+        dtype: dtypes.dtype | None = None,
+        axis: Dims = None,
+    ) -> Tensor:
+        """`twingrad.sum` as a method; ``axis`` is numpy's name for ``dim``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).sum(axis=0)
+        tensor([4, 6])
+        """
+        return reduce.sum(self, dim if axis is None else axis, keepdim, dtype)
+
+    def mean(
+        self,
+        dim: Dims = None,
+        keepdim: bool = False,
+        dtype: dtypes.dtype | None = None,
+        axis: Dims = None,
+    ) -> Tensor:
+        """`twingrad.mean` as a method; ``axis`` is numpy's name for ``dim``.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1)
+        tensor([1.5000, 3.5000])
+        """
+        return reduce.mean(self, dim if axis is None else axis, keepdim, dtype)
+
+    def where(self, condition: Tensor | np.ndarray, other: Operand) -> Tensor:
+        """``self`` where ``condition`` holds, else ``other``: `twingrad.where` with
+        ``self`` second, as PyTorch's method has it.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([-1.0, 2.0])
+        >>> x.where(x > 0, 0.0)
+        tensor([0., 2.])
+        """
+        return elementwise.where(condition, self, other)
+
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+        """`twingrad.split` as a method: pieces of ``split_size`` (or of the listed sizes).
+
+        >>> import twingrad
+        >>> [p.tolist() for p in twingrad.arange(5).split(2)]
+        [[0, 1], [2, 3], [4]]
+        """
+        return joining.split(self, split_size, dim)
+
+    def flip(self, *dims: int | Sequence[int]) -> Tensor:
+        """`twingrad.flip` as a method: the dims to reverse given one by one or as a list.
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).flip(0, 1)
+        tensor([[4, 3],
+                [2, 1]])
+        """
+        return movement.flip(self, movement.int_args(dims))
+
+    def view_as(self, other: Tensor) -> Tensor:
+        """This tensor reshaped to ``other``'s shape.
+
+        >>> import twingrad
+        >>> twingrad.arange(6).view_as(twingrad.zeros(3, 2)).shape
+        twingrad.Size([3, 2])
+        """
+        return movement.reshape(self, tuple(other.shape))
+
+    reshape_as = view_as
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        """This tensor expanded to ``other``'s shape.
+
+        >>> import twingrad
+        >>> twingrad.tensor([1, 2]).expand_as(twingrad.zeros(2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+        """
+        return movement.expand(self, tuple(other.shape))
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802  (PyTorch's name)
+        """All dimensions reversed (a matrix transposed).
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2]]).T
+        tensor([[1],
+                [2]])
+        """
+        return movement.permute(self, *reversed(range(self.ndim))) if self.ndim >= 2 else self
+
+    @property
+    def mT(self) -> Tensor:  # noqa: N802  (PyTorch's name)
+        """The last two dimensions swapped (each matrix of a batch transposed).
+
+        >>> import twingrad
+        >>> twingrad.zeros(5, 2, 3).mT.shape
+        twingrad.Size([5, 3, 2])
+        """
+        if self.ndim < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices")
+        return movement.transpose(self, -2, -1)
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix (a vector or a number is returned as it is).
+
+        >>> import twingrad
+        >>> twingrad.tensor([[1, 2], [3, 4]]).t()
+        tensor([[1, 3],
+                [2, 4]])
+        """
+        if self.ndim > 2:
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
+            )
+        return self.T
