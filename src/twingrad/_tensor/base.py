@@ -4,7 +4,7 @@
 that every op asks. The op modules (elementwise, reduce, movement, indexing...) work on
 it without importing `Tensor` itself, whose methods are those modules' functions (see
 `twingrad._tensor.methods`): ``isinstance(x, TensorBase)`` asks "is ``x`` a tensor?", and
-``x._make(array)`` makes a new tensor from an existing one.
+``x._make(array)`` (`Tensor._make`) makes a new tensor through an existing one.
 
 >>> import twingrad
 >>> x = twingrad.zeros(2, 3)

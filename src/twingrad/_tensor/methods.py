@@ -13,8 +13,9 @@ True
 (tensor([3., 7.]), tensor([3., 7.]))
 
 The few methods whose arguments differ from their function's (``x.sum(axis=0)``,
-``x.where(condition, other)``, ``x.flip(0, 1)``) are written out at the end, and the
-in-place forms (``x.exp_()``...) are in `updates`.
+``x.where(condition, other)``, ``x.flip(0, 1)``) are written out at the end; the
+in-place forms (``x.floor_()``, ``x.add_(1)``...) are in `updates`, the operators in
+`operators`.
 """
 
 from __future__ import annotations

@@ -74,21 +74,27 @@ class Operators:
     # -- comparisons (no gradient) --------------------------------------------------
 
     def __eq__(self, other: Operand) -> Tensor:  # type: ignore[override]
+        """Where ``self`` is equal to ``other`` (broadcast): a bool tensor."""
         return compare(np.equal, self, other)
 
     def __ne__(self, other: Operand) -> Tensor:  # type: ignore[override]
+        """Where ``self`` is not equal to ``other`` (broadcast): a bool tensor."""
         return compare(np.not_equal, self, other)
 
     def __lt__(self, other: Operand) -> Tensor:
+        """Where ``self`` is less than ``other`` (broadcast): a bool tensor."""
         return compare(np.less, self, other)
 
     def __le__(self, other: Operand) -> Tensor:
+        """Where ``self`` is less than or equal to ``other`` (broadcast): a bool tensor."""
         return compare(np.less_equal, self, other)
 
     def __gt__(self, other: Operand) -> Tensor:
+        """Where ``self`` is greater than ``other`` (broadcast): a bool tensor."""
         return compare(np.greater, self, other)
 
     def __ge__(self, other: Operand) -> Tensor:
+        """Where ``self`` is greater than or equal to ``other`` (broadcast): a bool tensor."""
         return compare(np.greater_equal, self, other)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
