@@ -157,7 +157,9 @@ class FunctionMethods:
         dtype: dtypes.dtype | None = None,
         axis: Dims = None,
     ) -> Tensor:
-        """`twingrad.sum` as a method; ``axis`` is numpy's name for ``dim``.
+        """The sum over ``dim`` (all elements when None); bool and int sum to int64.
+
+        `twingrad.sum` as a method, which also takes numpy's name ``axis`` for ``dim``.
 
         >>> import twingrad
         >>> twingrad.tensor([[1, 2], [3, 4]]).sum(axis=0)
@@ -172,7 +174,9 @@ class FunctionMethods:
         dtype: dtypes.dtype | None = None,
         axis: Dims = None,
     ) -> Tensor:
-        """`twingrad.mean` as a method; ``axis`` is numpy's name for ``dim``.
+        """The mean over ``dim`` (all elements when None); needs a floating dtype.
+
+        `twingrad.mean` as a method, which also takes numpy's name ``axis`` for ``dim``.
 
         >>> import twingrad
         >>> twingrad.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1)

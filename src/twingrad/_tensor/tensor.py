@@ -53,6 +53,11 @@ class Tensor(
     Build one with `twingrad.tensor`; ``Tensor(data)`` makes a tensor of the default
     float dtype, and ``Tensor(2, 3)`` one of that shape (zeros here, where PyTorch leaves
     the memory uninitialized), as ``torch.Tensor`` does.
+
+    Its methods come from its bases, one module each: `base.TensorBase` (fields, shape),
+    `conversions`, `operators`, `methods` (twingrad's functions as methods: ``x.exp()``
+    is ``twingrad.exp(x)``), `updates` (in-place ops) and `inplace` (their machinery),
+    `indexing` (``x[i]``) and `new` (``x.new_zeros``); the autograd state is here.
     """
 
     __slots__ = ()  # the fields are `TensorBase`'s
