@@ -23,7 +23,7 @@ import numpy as np
 from twingrad._tensor import dtypes
 from twingrad._tensor.base import TensorBase
 from twingrad._tensor.engine import apply
-from twingrad._tensor.promotion import binary, operand, unary, wrap
+from twingrad._tensor.promotion import binary, operand, promote, unary, wrap
 from twingrad.core import numeric as generic
 from twingrad.rules import RULES
 
@@ -248,7 +248,7 @@ def clamp(input: Tensor, min: Operand | None = None, max: Operand | None = None)
         # input < min, max where the result so far > max; where() gives exactly these
         out = input if min is None else where(input < min, min, input)
         return out if max is None else where(out > max, max, out)
-    d = dtypes.promote(input, *(b for b in (min, max) if b is not None))
+    d = promote(input, *(b for b in (min, max) if b is not None))
     x = input if input.dtype is d else input.to(d)
     if d is dtypes.fraction:
         min, max = (None if b is None else Fraction(b) for b in (min, max))
@@ -296,7 +296,7 @@ def where(condition: Tensor | np.ndarray, input: Operand, other: Operand) -> Ten
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
             f"{condition.dtype.name}"
         )
-    d = dtypes.promote(input, other)
+    d = promote(input, other)
     a, b = operand(input, d, other, condition), operand(other, d, input, condition)
     shapes = (condition._data.shape, a._data.shape, b._data.shape)
     try:

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad._tensor.dtypes import promote
 from twingrad._tensor.engine import apply
 from twingrad._tensor.indexing import take
 from twingrad._tensor.movement import int_args, unsqueeze
+from twingrad._tensor.promotion import promote
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ import numpy as np
 from twingrad._tensor import dtypes
 from twingrad._tensor.engine import apply
 from twingrad._tensor.padding import pad
-from twingrad._tensor.promotion import broadcast_shapes, operand
+from twingrad._tensor.promotion import broadcast_shapes, operand, promote
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         broadcast_shapes(a.shape[:-2], b.shape[:-2])
     if a.dtype is not b.dtype:
         # PyTorch refuses mixed dtypes here; twingrad promotes as for elementwise ops
-        d = dtypes.promote(input, other)
+        d = promote(input, other)
         input, other = operand(input, d), operand(other, d)
     return apply(MATMUL, input, other)
 

@@ -39,6 +39,55 @@ if TYPE_CHECKING:
 SUB, DIV, POW_VAR = RULES["sub"], RULES["div"], RULES["pow_var"]
 
 
+def promote(*operands: Any) -> dtypes.dtype:
+    """The dtype of an elementwise result, by PyTorch's type promotion.
+
+    Tensors with dimensions decide first, then 0-d tensors, then Python numbers; a later
+    group only matters when it brings a higher category (bool < int < float), and a
+    Python float alone gives the default dtype.
+
+    >>> import twingrad
+    >>> promote(twingrad.tensor([1, 2]), 2.5), promote(twingrad.tensor([1, 2]), 2)
+    (twingrad.float32, twingrad.int64)
+    """
+    best = None  # (category, priority, dtype)
+    for x in operands:
+        if isinstance(x, TensorBase):
+            d = x.dtype
+            priority = 2 if x._data.ndim else 1
+        elif isinstance(x, bool | np.bool_):
+            d, priority = dtypes.bool_, 0
+        elif isinstance(x, int | np.integer):
+            d, priority = dtypes.int64, 0
+        elif isinstance(x, Fraction):
+            d, priority = dtypes.fraction, 0
+        elif isinstance(x, float | np.floating):
+            d, priority = dtypes.get_default_dtype(), 0
+        else:
+            continue
+        if best is None:
+            best = (d.category, priority, d)
+            continue
+        category, best_priority, best_dtype = best
+        if d.category > category or (d.category == category and priority > best_priority):
+            best = (d.category, priority, d)
+        elif d.category == category and priority == best_priority and d is not best_dtype:
+            best = (category, priority, _wider(best_dtype, d))
+    return best[2] if best else dtypes.get_default_dtype()
+
+
+def _wider(a: dtypes.dtype, b: dtypes.dtype) -> dtypes.dtype:
+    if dtypes.fraction in (a, b):
+        other = b if a is dtypes.fraction else a
+        if other.is_floating_point:
+            raise TypeError(
+                f"cannot combine exact (fraction) and {other.name} tensors: convert one "
+                "with .to(twingrad.fraction) or .to(twingrad.float64) first"
+            )
+        return dtypes.fraction
+    return dtypes.float64 if dtypes.float64 in (a, b) else a
+
+
 def wrap(array: np.ndarray, *operands: Any) -> Tensor:
     """``array`` as a new tensor, made through the first tensor among the op's
     ``operands``; only when none is a tensor (``twingrad.add(1, 2)``) through the class.
@@ -132,7 +181,7 @@ def binary(rule: Rule, a: Operand, b: Operand, float_result: bool = False) -> Te
         if db.kind == "f":
             ta, tb = b._make(np.array(a, dtype=db)), b
     if ta is None:
-        d = dtypes.promote(a, b)
+        d = promote(a, b)
         if float_result and not d.is_floating_point:
             d = dtypes.get_default_dtype()
         if rule is SUB and (_is_bool(a) or _is_bool(b)):
@@ -199,7 +248,7 @@ def compare(op: Callable[[np.ndarray, np.ndarray], np.ndarray], a: Operand, b: O
     if isinstance(a, TensorBase) and isinstance(b, TensorBase) and a._data.dtype is b._data.dtype:
         ta, tb = a, b
     else:
-        d = dtypes.promote(a, b)
+        d = promote(a, b)
         ta, tb = operand(a, d, b), operand(b, d, a)
     if ta._data.shape != tb._data.shape:
         broadcast_shapes(ta._data.shape, tb._data.shape)
@@ -215,7 +264,7 @@ def bitwise(
     >>> bitwise(np.bitwise_and, "&", twingrad.tensor([True, False]), True)
     tensor([ True, False])
     """
-    d = dtypes.promote(a, b)
+    d = promote(a, b)
     if d not in (dtypes.bool_, dtypes.int64):
         raise TypeError(
             f"{symbol} needs bool or integer tensors, got {d.name}; compare first (x > 0) "

@@ -28,7 +28,7 @@ import numpy as np
 from twingrad._tensor import dtypes
 from twingrad._tensor.base import TensorBase
 from twingrad._tensor.engine import apply
-from twingrad._tensor.promotion import binary, unary
+from twingrad._tensor.promotion import binary, promote, unary
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def sign(input: Tensor) -> Tensor:
 
 def _divide(rule, a: Operand, b: Operand, op: str) -> Tensor:
     """A division with an integer quotient: PyTorch's promotion, refusals and broadcasting."""
-    d = dtypes.promote(a, b)
+    d = promote(a, b)
     if d is dtypes.bool_:
         raise RuntimeError(f"{op} is not implemented for bool tensors; convert with .long() first")
     if d is dtypes.int64:
