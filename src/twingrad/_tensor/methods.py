@@ -1,9 +1,11 @@
 """Tensor methods that are twingrad's functions: ``x.sum(1)`` is ``twingrad.sum(x, 1)``.
 
-A function stored in a class is a method: looked up on an instance, it is bound to it,
-and the instance becomes its first argument. So each method below *is* its function,
-written once in the module of its op: ``Tensor.exp is twingrad.exp``, with the same
-docstring, the signature after ``input`` (PyTorch's method signature), and no extra call.
+Every function that an op module exports (lists in its ``__all__``) is also a method of
+`Tensor`: the function itself. A function stored in a class is a method: looked up on an
+instance, it is bound to it, and the instance becomes its first argument. So
+``Tensor.exp is twingrad.exp``, with the same docstring, the signature after ``input``
+(PyTorch's method signature), and no extra call. Adding an op to a module's ``__all__``
+makes it a twingrad function and a Tensor method at once.
 
 >>> import twingrad
 >>> x = twingrad.tensor([[1.0, -2.0], [3.0, 4.0]])
@@ -12,15 +14,17 @@ True
 >>> x.abs().sum(dim=1), twingrad.sum(twingrad.abs(x), dim=1)
 (tensor([3., 7.]), tensor([3., 7.]))
 
-The few methods whose arguments differ from their function's (``x.sum(axis=0)``,
-``x.where(condition, other)``, ``x.flip(0, 1)``) are written out at the end; the
-in-place forms (``x.floor_()``, ``x.add_(1)``...) are in `updates`, the operators in
-`operators`.
+The exceptions are written out in `FunctionMethods`: functions of several tensors (cat,
+stack) are no methods, a few methods take other arguments than their function
+(``x.sum(axis=0)``, ``x.where(condition, other)``, ``x.flip(0, 1)``), and a few are
+methods only (``x.view``, ``x.repeat``). The in-place forms (``x.floor_()``,
+``x.add_(1)``...) are in `updates`, the operators in `operators`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from twingrad._tensor import (
@@ -47,106 +51,53 @@ if TYPE_CHECKING:
     from twingrad._tensor.reduce import Dims
     from twingrad._tensor.tensor import Tensor
 
+OP_MODULES = (
+    comparison,
+    elementwise,
+    extremes,
+    indexing,
+    joining,
+    linalg,
+    mathops,
+    movement,
+    norm,
+    reduce,
+    rounding,
+    selection,
+    sorting,
+)
+# functions of several tensors, and the ones whose method `FunctionMethods` writes out
+NOT_AS_IS = frozenset(
+    {"cat", "concat", "concatenate", "stack", "sum", "mean", "where", "split", "flip"}
+)
 
-class FunctionMethods:
-    """The methods of `Tensor` that are module functions (mixed into `Tensor`)."""
+
+def functions_as_methods(modules: tuple[ModuleType, ...], skip: frozenset[str]) -> type:
+    """A class whose attributes are the functions that ``modules`` export, less ``skip``:
+    a class that inherits it has each of them as a method.
+
+    >>> cls = functions_as_methods((mathops,), frozenset({"rsqrt"}))
+    >>> cls.square is mathops.square, hasattr(cls, "rsqrt")
+    (True, False)
+    """
+    namespace = {"__slots__": ()}
+    for module in modules:
+        for name in module.__all__:
+            if name not in skip:
+                namespace[name] = getattr(module, name)
+    return type("ExportedFunctions", (), namespace)
+
+
+class FunctionMethods(functions_as_methods(OP_MODULES, NOT_AS_IS)):
+    """The methods of `Tensor` that are module functions (mixed into `Tensor`): those the
+    op modules export, and these."""
 
     __slots__ = ()
 
-    # elementwise.py
-    add = elementwise.add
-    sub = elementwise.sub
-    mul = elementwise.mul
-    div = elementwise.div
-    pow = elementwise.pow
-    neg = elementwise.neg
-    abs = elementwise.abs
-    relu = elementwise.relu
-    exp = elementwise.exp
-    log = elementwise.log
-    sqrt = elementwise.sqrt
-    sin = elementwise.sin
-    cos = elementwise.cos
-    tanh = elementwise.tanh
-    sigmoid = elementwise.sigmoid
-    clamp = clip = elementwise.clamp
-    maximum = elementwise.maximum
-    minimum = elementwise.minimum
-
-    # mathops.py
-    square = mathops.square
-    rsqrt = mathops.rsqrt
-    reciprocal = mathops.reciprocal
-    isnan = mathops.isnan
-    isinf = mathops.isinf
-    isfinite = mathops.isfinite
-
-    # rounding.py
-    floor = rounding.floor
-    ceil = rounding.ceil
-    trunc = fix = rounding.trunc
-    round = rounding.round
-    frac = rounding.frac
-    sign = rounding.sign
-    remainder = rounding.remainder
-    fmod = rounding.fmod
-    floor_divide = rounding.floor_divide
-
-    # reduce.py (sum and mean take numpy's axis too: see below), norm.py
-    prod = reduce.prod
-    var = reduce.var
-    std = reduce.std
-    logsumexp = reduce.logsumexp
-    softmax = reduce.softmax
-    log_softmax = reduce.log_softmax
-    cumsum = reduce.cumsum
-    cumprod = reduce.cumprod
-    norm = norm.norm
-
-    # extremes.py, comparison.py
-    amax = extremes.amax
-    amin = extremes.amin
-    max = extremes.max
-    min = extremes.min
-    argmax = extremes.argmax
-    argmin = extremes.argmin
-    all = comparison.all
-    any = comparison.any
-    isclose = comparison.isclose
-    allclose = comparison.allclose
-    equal = comparison.equal
-
-    # movement.py, joining.py
-    reshape = view = movement.reshape  # view: PyTorch's other name (twingrad copies if it must)
-    expand = movement.expand
-    permute = movement.permute
-    transpose = swapaxes = movement.transpose
-    unsqueeze = movement.unsqueeze
-    squeeze = movement.squeeze
-    flatten = movement.flatten
+    # methods that twingrad (as PyTorch) has as no top-level function, or by another name
+    view = movement.reshape  # PyTorch's other name (twingrad copies where it must)
+    swapaxes = movement.transpose
     repeat = joining.repeat
-    chunk = joining.chunk
-
-    # indexing.py, selection.py, sorting.py
-    gather = selection.gather
-    index_select = selection.index_select
-    masked_fill = indexing.masked_fill
-    tril = selection.tril
-    triu = selection.triu
-    sort = sorting.sort
-    argsort = sorting.argsort
-    topk = sorting.topk
-
-    # linalg.py
-    matmul = linalg.matmul
-    mm = linalg.mm
-    bmm = linalg.bmm
-    dot = linalg.dot
-    mv = linalg.mv
-    outer = linalg.outer
-    diagonal = linalg.diagonal
-    diag = linalg.diag
-    trace = linalg.trace
 
     # -- methods whose arguments differ from their function's ----------------------
 
