@@ -15,8 +15,6 @@ and numpy's floating-point error state set through one context variable.
 
 from __future__ import annotations
 
-import dis
-import inspect
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,21 +25,11 @@ from twingrad.core.graph import _grad_mode
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.core import Rule
+    from twingrad.rules.rule import Rule
 else:
     # The Tensor class. `twingrad._tensor.tensor` imports this module before it defines the
     # class, then sets this name, so that the hot paths below need no import per call.
     Tensor = None
-
-# Structural ops whose backward reads no saved tensor, only shapes and parameters (their
-# code reads the input, for its shape, so inspecting it would say otherwise). As in
-# PyTorch, a second backward through them works after the first freed the graph, and
-# changing their output in place (under no_grad) does not invalidate them. Elementwise
-# rules with constant derivatives (add, sub, neg, add_n) read nothing by inspection.
-SAVES_NOTHING = frozenset(
-    {"sum", "mean", "reshape", "expand", "permute", "clone", "to_dtype", "index",
-     "index_put", "index_scatter"}
-)  # fmt: skip
 
 try:  # numpy >= 2: np.errstate is a context variable; setting it directly costs ~0.1 µs
     from numpy._core.umath import _extobj_contextvar, _make_extobj
@@ -334,48 +322,14 @@ def _backward_order(roots) -> list:
     return nodes
 
 
-_PLANS = {}  # id(rule) -> (reads inputs?, reads output?, local derivatives); rules live forever
-
-
-def _plan(rule) -> tuple:
-    """What a rule's backward reads, found once per rule from its formulas' code: an
-    in-place change is refused at backward only where the change reaches what is read
-    (as in PyTorch, which refuses only where it saved the tensor)."""
-    derivatives = None if rule.variadic else rule.derivatives
-    reads_inputs = reads_output = False
-    if rule.name not in SAVES_NOTHING:
-        skip = 0 if rule.derivatives is not None else 1  # vjps take the gradient first
-        for fn in rule.derivatives if rule.derivatives is not None else rule.vjps:
-            if fn is None:
-                continue
-            names = _parameters_read(fn)
-            if names is None:  # not Python code: assume it reads everything
-                reads_inputs = reads_output = True
-            else:
-                reads_output |= skip in names
-                reads_inputs |= any(i > skip for i in names)
-    plan = _PLANS[id(rule)] = (reads_inputs, reads_output, derivatives)
-    return plan
-
-
-def _parameters_read(fn) -> set | None:
-    """The positions of ``fn``'s parameters that its code reads (None if it has no code)."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return None
-    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & inspect.CO_VARARGS)
-    params = code.co_varnames[:n]
-    if code.co_flags & inspect.CO_VARARGS:  # *args stands for the inputs after the first ones
-        params = params[: code.co_argcount] + params[-1:]
-    loaded = {i.argval for i in dis.get_instructions(code) if i.opname.startswith("LOAD_")}
-    return {i for i, name in enumerate(params) if name in loaded}
-
-
 def _check(node, rule) -> tuple:
     """Refuse to run the backward of a node whose saved values changed since it was
     recorded, an input that took a new history since (the gradient would go to the wrong
-    node), or a graph a previous backward freed; return the rule's plan."""
-    plan = _PLANS.get(id(rule)) or _plan(rule)
+    node), or a graph a previous backward freed; return the rule's plan: whether its
+    backward reads the inputs, the output (as its ``saves=`` declares), and its local
+    derivatives. An in-place change is refused only where it reaches what is read, as in
+    PyTorch, which refuses only where it saved the tensor."""
+    plan = (rule.saves_inputs, rule.saves_output, None if rule.variadic else rule.derivatives)
     seq = node._seq
     for p, seen_version in zip(node._prev, node._versions):
         if p._seq > seq or plan[0] and p._version[0] != seen_version:
