@@ -1,8 +1,9 @@
 """Elementwise functions: arithmetic, math functions, clamp, maximum, minimum and where.
 
-Every differentiable op here is a rule of the table (`twingrad.rules.elementwise`), the
-same rule the scalar engine runs; `promotion` adds what tensors need around it (PyTorch's
-type promotion and broadcasting errors). Each function is also a Tensor method
+Every differentiable op here is a rule of the table (`twingrad.rules.arithmetic`,
+`twingrad.rules.functions`, `twingrad.rules.selection`), the same rule the scalar engine
+runs; `promotion` adds what tensors need around it (PyTorch's type promotion and
+broadcasting errors). Each function is also a Tensor method
 (``x.exp()``, see `methods`), and the Python operators are in `operators`.
 
 >>> import twingrad

@@ -3,7 +3,8 @@
 ``amax``/``amin`` reduce over any dims and share the gradient among tied extremes;
 ``max(dim)``/``min(dim)`` return ``(values, indices)`` along one dim and send the
 gradient to the returned index, the first extreme, as PyTorch does. The conventions for
-ties are in `twingrad.rules.reduce`.
+ties are in `twingrad.rules.reduce`; the index of the first extreme is found by
+`twingrad.kernels.reduce`.
 
 >>> import twingrad
 >>> x = twingrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
@@ -19,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from twingrad._tensor.engine import apply
 from twingrad._tensor.reduce import normalize_dims, one_dim
+from twingrad.kernels.reduce import arg_extreme
 from twingrad.rules import RULES
-from twingrad.rules.reduce import arg_extreme
 
 if TYPE_CHECKING:
     from twingrad._tensor.reduce import Dims

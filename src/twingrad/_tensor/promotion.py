@@ -31,7 +31,7 @@ from twingrad.rules import RULES
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.core import Rule
+    from twingrad.rules.rule import Rule
 
     Scalar = bool | int | float | Fraction
     Operand = Tensor | Scalar  # what an op combines with a tensor

@@ -26,7 +26,6 @@ import numpy as np
 from twingrad._tensor import dtypes
 from twingrad._tensor.engine import apply
 from twingrad.core import numeric as generic
-from twingrad.kernels.reduce import arg_extreme
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Rounding (floor, ceil, round, trunc, frac, sign) and the divisions with an integer
 quotient (remainder ``%``, fmod, floor_divide ``//``), as in PyTorch.
 
-Each is a rule of the table (`twingrad.rules.elementwise`). Their gradients are PyTorch's:
+Each is a rule of the table (`twingrad.rules.rounding`). Their gradients are PyTorch's:
 zero for the rounding ops (the result still requires grad, so backward gives zeros), one
 for frac, and for ``remainder(a, b)`` and ``fmod(a, b)`` one for ``a`` and minus the
 quotient for ``b``. ``floor_divide`` has no derivative in PyTorch: its result requires

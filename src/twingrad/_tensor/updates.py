@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from twingrad._tensor.promotion import Operand, Scalar
     from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.core import Rule
+    from twingrad.rules.rule import Rule
 
 ADD, SUB, MUL, DIV = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"]
 _NUMBERS = (float, int)  # exact types: bool (an int subclass) takes the general path
