@@ -33,25 +33,31 @@ def reachable(*roots: Any, where: Callable[[Any], bool] | None = None) -> set[An
     >>> len(reachable(b + a)), len(reachable(b, a + 1)), len(reachable(b, where=lambda n: False))
     (3, 4, 1)
     """
+    return _reachable(roots, where)
+
+
+def _reachable(roots: tuple[Any, ...], where: Callable[[Any], bool] | None) -> set[Any]:
     nodes = set(roots)
-    if not nodes:
+    parents_of = getattr(type(roots[0]), "_parents_of", None) if roots else None
+    if parents_of is not None:
+        # A node type may find the parents of many of its nodes at once: a graph of Values
+        # has tens of thousands of nodes and no tuple of parents on each (see `Value`), so
+        # it is walked a generation at a time, each found in bulk.
+        frontier = nodes
+        while frontier:
+            frontier = parents_of(frontier)
+            if where is not None:
+                frontier = {p for p in frontier if where(p)}
+            frontier -= nodes
+            nodes |= frontier
         return nodes
-    # A generation at a time: for tens of thousands of scalar nodes, sets built in bulk are
-    # faster than visiting one node at a time. A node type may say how to find the parents
-    # of many of its nodes at once (``_parents_of``); others give their parents as ``_prev``.
-    parents_of = getattr(type(next(iter(nodes))), "_parents_of", _parents_of)
-    frontier = nodes
-    while frontier:
-        frontier = parents_of(frontier)
-        if where is not None:
-            frontier = {p for p in frontier if where(p)}
-        frontier -= nodes
-        nodes |= frontier
+    stack = list(nodes)
+    while stack:
+        for parent in stack.pop()._prev:
+            if parent not in nodes and (where is None or where(parent)):
+                nodes.add(parent)
+                stack.append(parent)
     return nodes
-
-
-def _parents_of(nodes: set[Any]) -> set[Any]:
-    return {p for node in nodes for p in node._prev}
 
 
 def topological_order(*roots: Any, where: Callable[[Any], bool] | None = None) -> list[Any]:
@@ -66,7 +72,7 @@ def topological_order(*roots: Any, where: Callable[[Any], bool] | None = None) -
     >>> [n.label or n.op for n in topological_order(c)]
     ['a', 'mul', 'add']
     """
-    nodes = list(reachable(*roots, where=where))
+    nodes = list(_reachable(roots, where))
     nodes.sort(key=stamp)
     return nodes
 
