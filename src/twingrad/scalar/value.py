@@ -390,25 +390,34 @@ def chain_rule(node: Value, trace: Trace | None = None) -> None:
         # derivative to be an argument or a constant, and no loop for one or two arguments.
         # They compute what the loop below computes, with the same operations.
         pick = rule.argument_derivatives  # d(a * b)/da is the argument b: (1, 0)
-        constant = rule.constant_derivatives  # (1, -1) for a - b, (1,) for x_1 + ... + x_n
         if pick and b is not None:
             x, y = a.data, b.data
             a.grad += grad * (y if pick[0] else x)
             b.grad += grad * (y if pick[1] else x)
             return
-        if constant and 0 not in constant and (a is not None or rule.variadic):
-            if a is None:
+        constant = rule.constant_derivatives  # (1, -1) for a - b, (1,) for x_1 + ... + x_n
+        if not constant and a is not None:
+            d, out, params = rule.derivatives, node.data, node._params
+            if b is None:  # f(x), e.g. relu, or x ** c with its parameter
+                local = d[0](out, a.data) if params is None else d[0](out, a.data, **params)
+                a.grad += grad * local
+                return
+            if params is None and d[0] is not None and d[1] is not None:  # e.g. a / b
+                x, y = a.data, b.data
+                a.grad += grad * d[0](out, x, y)
+                b.grad += grad * d[1](out, x, y)
+                return
+        elif 0 not in constant:  # a zero sends zeros: the loop below says how
+            if a is not None:
+                a.grad += grad * constant[0]
+                if b is not None:
+                    b.grad += grad * constant[1]
+                return
+            if rule.variadic:
                 share = grad * constant[0]
                 for t in node._terms:
                     t.grad += share
                 return
-            a.grad += grad * constant[0]
-            if b is not None:
-                b.grad += grad * constant[1]
-            return
-        if not constant and b is None and a is not None and node._params is None:
-            a.grad += grad * rule.derivatives[0](node.data, a.data)
-            return
     parents = node._terms if a is None else (a,) if b is None else (a, b)
     args = [p.data for p in parents]
     out, params = node.data, node._params or {}
