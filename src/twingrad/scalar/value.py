@@ -384,46 +384,55 @@ def chain_rule(node: Value, trace: Trace | None = None) -> None:
     rule = node._op
     if rule is None:
         return
+    if trace is not None:
+        _each_parent(node, rule, trace)
+        return
+    # Speed paths, for the untraced pass: no loop for one or two arguments, and no call
+    # where the rule declares a derivative to be an argument or a nonzero constant. Each
+    # computes what `_each_parent` computes, with the same operations (the tests check it).
     grad, a, b = node.grad, node._a, node._b
-    if trace is None:
-        # Speed paths, where nothing is traced: no call where the rule declares a
-        # derivative to be an argument or a constant, and no loop for one or two arguments.
-        # They compute what the loop below computes, with the same operations.
-        pick = rule.argument_derivatives  # d(a * b)/da is the argument b: (1, 0)
-        if pick and b is not None:
-            x, y = a.data, b.data
-            a.grad += grad * (y if pick[0] else x)
-            b.grad += grad * (y if pick[1] else x)
+    pick = rule.argument_derivatives  # d(a * b)/da is the argument b: (1, 0)
+    if pick and b is not None:
+        x, y = a.data, b.data
+        a.grad += grad * (y if pick[0] else x)
+        b.grad += grad * (y if pick[1] else x)
+        return
+    constant = rule.constant_derivatives  # (1, -1) for a - b, (1,) for x_1 + ... + x_n
+    if constant and 0 not in constant:
+        if a is not None:
+            a.grad += grad * constant[0]
+            if b is not None:
+                b.grad += grad * constant[1]
             return
-        constant = rule.constant_derivatives  # (1, -1) for a - b, (1,) for x_1 + ... + x_n
-        if not constant and a is not None:
-            d, out, params = rule.derivatives, node.data, node._params
-            if b is None:  # f(x), e.g. relu, or x ** c with its parameter
-                local = d[0](out, a.data) if params is None else d[0](out, a.data, **params)
-                a.grad += grad * local
-                return
-            if params is None and d[0] is not None and d[1] is not None:  # e.g. a / b
-                x, y = a.data, b.data
-                a.grad += grad * d[0](out, x, y)
-                b.grad += grad * d[1](out, x, y)
-                return
-        elif 0 not in constant:  # a zero sends zeros: the loop below says how
-            if a is not None:
-                a.grad += grad * constant[0]
-                if b is not None:
-                    b.grad += grad * constant[1]
-                return
-            if rule.variadic:
-                share = grad * constant[0]
-                for t in node._terms:
-                    t.grad += share
-                return
+        if rule.variadic:
+            share = grad * constant[0]
+            for t in node._terms:
+                t.grad += share
+            return
+    elif not constant and a is not None:
+        d, out, params = rule.derivatives, node.data, node._params
+        if b is None:  # f(x), e.g. relu, or x ** c with its parameter
+            local = d[0](out, a.data) if params is None else d[0](out, a.data, **params)
+            a.grad += grad * local
+            return
+        if params is None and d[0] is not None and d[1] is not None:  # e.g. a / b
+            x, y = a.data, b.data
+            a.grad += grad * d[0](out, x, y)
+            b.grad += grad * d[1](out, x, y)
+            return
+    _each_parent(node, rule, None)
+
+
+def _each_parent(node: Value, rule: Rule, trace: Trace | None) -> None:
+    """`chain_rule` one parent at a time: ask the rule for the local derivative, multiply,
+    add, and tell ``trace``."""
+    a, b, grad = node._a, node._b, node.grad
     parents = node._terms if a is None else (a,) if b is None else (a, b)
     args = [p.data for p in parents]
     out, params = node.data, node._params or {}
     derivatives, constant = rule.derivatives, rule.constant_derivatives
     for i, parent in enumerate(parents):
-        k = 0 if rule.variadic else i  # the rule's argument: x_i for all terms of a sum
+        k = 0 if rule.variadic else i  # the rule's argument: x_i for every term of a sum
         if derivatives[k] is None:  # no gradient, e.g. to where's condition
             continue
         local = derivatives[k](out, *args[i : i + 1] if rule.variadic else args, **params)
