@@ -19,7 +19,7 @@ from __future__ import annotations
 import dis
 import inspect
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -319,9 +319,9 @@ def run_backward(
     grads = {}
     for r, s in zip(roots, seeds):
         grads[r] = grads[r] + s if r in grads else s
-    shares = _tensor_shares if create_graph else _array_shares
+    share = _tensor_share if create_graph else _array_share
     check = _check if check_saved else _plan_of
-    walk = _Pass(grads, None if inputs is None else set(inputs), retain_graph, shares, check)
+    walk = _Pass(grads, None if inputs is None else set(inputs), retain_graph, share, check)
     previous_mode = _grad_mode.enabled
     _grad_mode.enabled = create_graph
     token = quiet()
@@ -338,13 +338,13 @@ _requires_grad = operator.attrgetter("_requires_grad")  # no gradient goes to da
 
 class _Pass:
     """One backward pass over a tensor graph: the gradients sent so far, the ones to hand
-    back, and how an input's share of a gradient is made (arrays, or Tensors)."""
+    back, and how an input's share of a gradient is made (an array, or a Tensor)."""
 
-    __slots__ = ("grads", "results", "wanted", "retain_graph", "shares", "check")
+    __slots__ = ("grads", "results", "wanted", "retain_graph", "share", "check")
 
-    def __init__(self, grads: dict, wanted: set | None, retain_graph: bool, shares, check):
+    def __init__(self, grads: dict, wanted: set | None, retain_graph: bool, share, check):
         self.grads, self.results, self.wanted = grads, {}, wanted
-        self.retain_graph, self.shares, self.check = retain_graph, shares, check
+        self.retain_graph, self.share, self.check = retain_graph, share, check
 
     def chain_rule(self, node: Tensor, trace: Trace | None) -> None:
         """The tensor engine's step of `graph.backward`: keep the node's gradient if it is
@@ -362,12 +362,18 @@ class _Pass:
         if rule is None:
             return
         derivatives = self.check(node, rule)[2]
-        grads = self.grads
-        for i, p, local, vjp, share in self.shares(node, rule, derivatives, g):
+        grads, share = self.grads, self.share
+        for i, p in enumerate(node._prev):
+            if not p._requires_grad:
+                continue
+            found = share(node, rule, derivatives, i, g)
+            if found is None:  # no gradient for this input (an index, a condition)
+                continue
+            local, vjp, gi = found
             before = grads.get(p)
-            after = grads[p] = share if before is None else before + share
+            after = grads[p] = gi if before is None else before + gi
             if trace is not None:
-                trace(Step(node, g, i, p, local, vjp, share, before, after))
+                trace(Step(node, g, i, p, local, vjp, gi, before, after))
         if not self.retain_graph:
             node._freed = True
 
@@ -377,83 +383,75 @@ def _plan_of(node: Tensor, rule: Rule) -> tuple:
     return _PLANS.get(id(rule)) or _plan(rule)
 
 
-def _array_shares(node: Tensor, rule: Rule, derivatives, g: np.ndarray) -> Iterator[tuple]:
-    """Each input's share of the gradient ``g`` of ``node``, as numpy arrays: (position,
-    input, local derivative or None, the rule's vjp, the vjp summed to the input's shape
-    and cast to its dtype). Inputs that need no gradient, or get none, are left out."""
-    prev, params, out = node._prev, node._params, node._data
-    args = [p._data for p in prev]
-    constants = rule.constant_derivatives  # (1, -1) for a - b, as the rule declares
-    for i, p in enumerate(prev):
-        if not p._requires_grad:
-            continue
-        local = None
-        if derivatives is not None:
-            if constants:
-                local = constants[i]
-                # no call, and for +-1 no multiplication; g is shared but never modified
-                # in place: the sums that accumulate make new arrays. A zero derivative
-                # (floor, sign) gives zeros even where g is inf or nan, as PyTorch's
-                # zeros_like(grad)
-                if local == 0:
-                    gi = np.zeros_like(g)
-                else:
-                    gi = g if local == 1 else -g if local == -1 else g * local
+def _array_share(node: Tensor, rule: Rule, derivatives, i: int, g: np.ndarray) -> tuple | None:
+    """Input ``i``'s share of the gradient ``g`` of ``node``, with numpy arrays: (its local
+    derivative or None, the rule's vjp, the vjp summed to the input's shape and cast to its
+    dtype), or None where the rule gives the input no gradient."""
+    local = None
+    if derivatives is not None:
+        constants = rule.constant_derivatives  # (1, -1) for a - b, as the rule declares
+        if constants:
+            local = constants[i]
+            # no call, and for +-1 no multiplication; g is shared but never modified in
+            # place: the sums that accumulate make new arrays. A zero derivative (floor,
+            # sign) gives zeros even where g is inf or nan, as PyTorch's zeros_like(grad)
+            if local == 0:
+                gi = np.zeros_like(g)
             else:
-                d = derivatives[i]
-                if d is None:
-                    continue
-                local = d(out, *args, **params) if params else d(out, *args)
-                gi = g * local
+                gi = g if local == 1 else -g if local == -1 else g * local
         else:
-            gi = rule.vjp(i, g, out, args, params)
-            if gi is None:
-                continue
-        if type(gi) is not np.ndarray:
-            # numpy gives 0-d results as scalars, whose methods are slow (reshape: 3 µs);
-            # a hand-written backward (autograd.Function) may give a Tensor
-            gi = gi._data if hasattr(gi, "_data") else np.asarray(gi, p._data.dtype)
-        target = p._data
-        share = gi
-        if share.shape != target.shape:
-            share = sum_to_shape(share, target.shape)
-        if share.dtype is not target.dtype and share.dtype != target.dtype:
-            share = share.astype(target.dtype)
-        yield i, p, local, gi, share
-
-
-def _tensor_shares(node: Tensor, rule: Rule, derivatives, g: Tensor) -> Iterator[tuple]:
-    """`_array_shares` for create_graph: the same rules run on Tensors, so each share is
-    recorded as it is computed and can be differentiated again."""
-    prev, params = node._prev, node._params or {}
-    constants = rule.constant_derivatives
-    for i, p in enumerate(prev):
-        if not p._requires_grad:
-            continue
-        local = None
-        if derivatives is not None:
             d = derivatives[i]
             if d is None:
-                continue
-            if constants and constants[i] == 0:  # zeros, as in the array pass
-                local = 0
-                gi = np.zeros_like(g._data if hasattr(g, "_data") else g)
-            else:
-                local = d(node, *prev, **params)
-                gi = g * local
+                return None
+            params = node._params
+            args = [p._data for p in node._prev]
+            local = d(node._data, *args, **params) if params else d(node._data, *args)
+            gi = g * local
+    else:
+        gi = rule.vjp(i, g, node._data, [p._data for p in node._prev], node._params)
+        if gi is None:
+            return None
+    target = node._prev[i]._data
+    if type(gi) is not np.ndarray:
+        # numpy gives 0-d results as scalars, whose methods are slow (reshape: 3 µs); a
+        # hand-written backward (autograd.Function) may give a Tensor
+        gi = gi._data if hasattr(gi, "_data") else np.asarray(gi, target.dtype)
+    share = gi
+    if share.shape != target.shape:
+        share = sum_to_shape(share, target.shape)
+    if share.dtype is not target.dtype and share.dtype != target.dtype:
+        share = share.astype(target.dtype)
+    return local, gi, share
+
+
+def _tensor_share(node: Tensor, rule: Rule, derivatives, i: int, g: Tensor) -> tuple | None:
+    """`_array_share` for create_graph: the same rules run on Tensors, so the share is
+    recorded as it is computed and can be differentiated again."""
+    prev, params = node._prev, node._params or {}
+    local = None
+    if derivatives is not None:
+        d = derivatives[i]
+        if d is None:
+            return None
+        if rule.constant_derivatives and rule.constant_derivatives[i] == 0:
+            local = 0  # zeros, as in the array pass
+            gi = np.zeros_like(g._data if hasattr(g, "_data") else g)
         else:
-            gi = rule.vjp(i, g, node, prev, params)
-            if gi is None:
-                continue
-        target = p._data
-        if not hasattr(gi, "_data"):
-            gi = type(node)._make(np.asarray(gi, dtype=target.dtype))
-        share = gi
-        if share._data.shape != target.shape:
-            share = sum_to_shape(share, target.shape)
-        if share._data.dtype != target.dtype:
-            share = share.to(target.dtype)
-        yield i, p, local, gi, share
+            local = d(node, *prev, **params)
+            gi = g * local
+    else:
+        gi = rule.vjp(i, g, node, prev, params)
+        if gi is None:
+            return None
+    target = prev[i]._data
+    if not hasattr(gi, "_data"):
+        gi = type(node)._make(np.asarray(gi, dtype=target.dtype))
+    share = gi
+    if share._data.shape != target.shape:
+        share = sum_to_shape(share, target.shape)
+    if share._data.dtype != target.dtype:
+        share = share.to(target.dtype)
+    return local, gi, share
 
 
 _PLANS = {}  # id(rule) -> (reads inputs?, reads output?, local derivatives); rules live forever
