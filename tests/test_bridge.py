@@ -11,7 +11,7 @@ from twingrad._tensor.engine import apply
 from twingrad.bridge import UnsupportedOpError, check, compare, scalarize
 from twingrad.bridge.replay import REPLAYS
 from twingrad.rules import RULES
-from twingrad.rules.core import Rule
+from twingrad.rules.rule import Rule
 
 rng = np.random.default_rng(7)
 
@@ -157,9 +157,8 @@ def test_every_rule_of_the_table_has_a_scalar_replay():
 
 
 def test_an_op_without_replay_is_named():
-    rule = Rule("mystery", "m(x)", "m(x)", ("x",), lambda x: x * 2,
-                vjps=(lambda g, out, x: g * 2,), derivative_text=("2",),
-                derivative_latex=("2",))  # fmt: skip
+    rule = Rule("mystery", "m(x)", "m(x)", lambda x: x * 2,
+                grad={"x": lambda g, out, x: g * 2}, text={"x": "2"}, tex={"x": "2"})  # fmt: skip
     x = twingrad.tensor([1.0], requires_grad=True)
     with pytest.raises(UnsupportedOpError, match="'mystery'"):
         scalarize(apply(rule, x).sum())

@@ -16,8 +16,6 @@ floating-point error state set through one context variable.
 
 from __future__ import annotations
 
-import dis
-import inspect
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -29,17 +27,7 @@ from twingrad.core.graph import Step, Trace, _grad_mode
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.core import Rule
-
-# Structural ops whose backward reads no saved tensor, only shapes and parameters (their
-# code reads the input, for its shape, so inspecting it would say otherwise). As in
-# PyTorch, a second backward through them works after the first freed the graph, and
-# changing their output in place (under no_grad) does not invalidate them. Elementwise
-# rules with constant derivatives (add, sub, neg, add_n) read nothing by inspection.
-SAVES_NOTHING = frozenset(
-    {"sum", "mean", "reshape", "expand", "permute", "clone", "to_dtype", "index",
-     "index_put", "index_scatter"}
-)  # fmt: skip
+    from twingrad.rules.rule import Rule
 
 
 def _errstate_switch() -> tuple[Callable[[], Any], Callable[[Any], None]]:
@@ -320,7 +308,7 @@ def run_backward(
     for r, s in zip(roots, seeds):
         grads[r] = grads[r] + s if r in grads else s
     share = _tensor_share if create_graph else _array_share
-    check = _check if check_saved else _plan_of
+    check = _check if check_saved else _unchecked
     walk = _Pass(grads, None if inputs is None else set(inputs), retain_graph, share, check)
     previous_mode = _grad_mode.enabled
     _grad_mode.enabled = create_graph
@@ -361,7 +349,8 @@ class _Pass:
             self.results[node] = g
         if rule is None:
             return
-        derivatives = self.check(node, rule)[2]
+        self.check(node, rule)
+        derivatives = None if rule.variadic else rule.derivatives  # variadic: by vjp
         grads, share = self.grads, self.share
         for i, p in enumerate(node._prev):
             if not p._requires_grad:
@@ -378,9 +367,8 @@ class _Pass:
             node._freed = True
 
 
-def _plan_of(node: Tensor, rule: Rule) -> tuple:
-    """`_check`'s answer without its checks."""
-    return _PLANS.get(id(rule)) or _plan(rule)
+def _unchecked(node: Tensor, rule: Rule) -> None:
+    """In place of `_check`, for a pass that reads a graph as it is."""
 
 
 def _array_share(node: Tensor, rule: Rule, derivatives, i: int, g: np.ndarray) -> tuple | None:
@@ -454,48 +442,14 @@ def _tensor_share(node: Tensor, rule: Rule, derivatives, i: int, g: Tensor) -> t
     return local, gi, share
 
 
-_PLANS = {}  # id(rule) -> (reads inputs?, reads output?, local derivatives); rules live forever
-
-
-def _plan(rule) -> tuple:
-    """What a rule's backward reads, found once per rule from its formulas' code: an
-    in-place change is refused at backward only where the change reaches what is read
-    (as in PyTorch, which refuses only where it saved the tensor)."""
-    derivatives = None if rule.variadic else rule.derivatives
-    reads_inputs = reads_output = False
-    if rule.name not in SAVES_NOTHING:
-        skip = 0 if rule.derivatives is not None else 1  # vjps take the gradient first
-        for fn in rule.derivatives if rule.derivatives is not None else rule.vjps:
-            if fn is None:
-                continue
-            names = _parameters_read(fn)
-            if names is None:  # not Python code: assume it reads everything
-                reads_inputs = reads_output = True
-            else:
-                reads_output |= skip in names
-                reads_inputs |= any(i > skip for i in names)
-    plan = _PLANS[id(rule)] = (reads_inputs, reads_output, derivatives)
-    return plan
-
-
-def _parameters_read(fn) -> set | None:
-    """The positions of ``fn``'s parameters that its code reads (None if it has no code)."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return None
-    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & inspect.CO_VARARGS)
-    params = code.co_varnames[:n]
-    if code.co_flags & inspect.CO_VARARGS:  # *args stands for the inputs after the first ones
-        params = params[: code.co_argcount] + params[-1:]
-    loaded = {i.argval for i in dis.get_instructions(code) if i.opname.startswith("LOAD_")}
-    return {i for i, name in enumerate(params) if name in loaded}
-
-
 def _check(node, rule) -> tuple:
     """Refuse to run the backward of a node whose saved values changed since it was
     recorded, an input that took a new history since (the gradient would go to the wrong
-    node), or a graph a previous backward freed; return the rule's plan."""
-    plan = _PLANS.get(id(rule)) or _plan(rule)
+    node), or a graph a previous backward freed; return the rule's plan: whether its
+    backward reads the inputs, the output (as its ``saves=`` declares), and its local
+    derivatives. An in-place change is refused only where it reaches what is read, as in
+    PyTorch, which refuses only where it saved the tensor."""
+    plan = (rule.saves_inputs, rule.saves_output, None if rule.variadic else rule.derivatives)
     seq = node._seq
     for p, seen_version in zip(node._prev, node._versions):
         if p._seq > seq or plan[0] and p._version[0] != seen_version:

@@ -41,7 +41,7 @@ import numpy as np
 from twingrad._tensor import engine
 from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import _grad_mode, no_grad
-from twingrad.rules.core import Rule
+from twingrad.rules.rule import Rule
 
 
 class FunctionCtx:
@@ -272,10 +272,9 @@ def _rule(cls: type) -> Rule:
         name = f"{cls.__name__} (autograd.Function)"
         text = f"{cls.__name__}.backward"
         rule = _RULES[cls] = Rule(
-            name, f"{cls.__name__}(x)", rf"\mathrm{{{cls.__name__}}}(x)", ("x",),
-            forward=_refuse_forward, vjps=(_function_vjp,),
-            derivative_text=(text,), derivative_latex=(rf"\texttt{{{text}}}",),
-            rational=False, variadic=True,
+            name, f"{cls.__name__}(x)", rf"\mathrm{{{cls.__name__}}}(x)", _refuse_forward,
+            grad={"x": _function_vjp}, text={"x": text}, tex={"x": rf"\texttt{{{text}}}"},
+            saves=(), rational=False, variadic=True,
         )  # fmt: skip
         engine._TORCH_NAMES[name] = f"{cls.__name__}Backward"  # PyTorch's grad_fn name
     return rule

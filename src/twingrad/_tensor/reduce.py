@@ -27,8 +27,8 @@ from twingrad._tensor import dtypes
 from twingrad._tensor.elementwise import broadcast_shapes
 from twingrad._tensor.engine import apply
 from twingrad.core import numeric as generic
+from twingrad.kernels.reduce import arg_extreme
 from twingrad.rules import RULES
-from twingrad.rules.reduce import arg_extreme
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor

@@ -22,7 +22,8 @@ from twingrad.bridge.replay import (
     scatter_add,
     vsum,
 )
-from twingrad.rules import nn as rules
+from twingrad.kernels import nn as nn_kernels
+from twingrad.kernels import pooling, windows
 
 if TYPE_CHECKING:
     from twingrad.scalar import Value
@@ -78,7 +79,7 @@ def window_positions(
     [[-1, 0], [1, 2], [3, -1]]
     """
     return np.ascontiguousarray(
-        rules.windows(_positions(shape), kernel_size, stride, padding, dilation, value=-1)
+        windows.windows(_positions(shape), kernel_size, stride, padding, dilation, value=-1)
     )
 
 
@@ -151,8 +152,8 @@ def _col2im(node, cols, size, kernel_size, stride, padding, dilation):
 @replay("max_pool", ulps=0)
 def _max_pool(node, x, kernel_size, stride, padding, dilation, ceil_mode):
     data = _floats(x) if x.size else np.zeros(x.shape)
-    at = rules.max_pool_argmax(data, kernel_size, stride, padding, dilation, ceil_mode)
-    _, pads = rules.pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
+    at = pooling.max_pool_argmax(data, kernel_size, stride, padding, dilation, ceil_mode)
+    _, pads = pooling.pool_geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
     positions = window_positions(x.shape, kernel_size, stride, pads, dilation)
     positions = positions.reshape(*positions.shape[: 2 + len(kernel_size)], -1)
     chosen = np.take_along_axis(positions, at[..., None], axis=-1)[..., 0]
@@ -164,11 +165,11 @@ def _avg_pool(node, x, kernel_size, stride, padding, ceil_mode, count_include_pa
               divisor_override):  # fmt: skip
     nd = len(kernel_size)
     ones = (1,) * nd
-    _, pads = rules.pool_geometry(x.shape[2:], kernel_size, stride, padding, ones, ceil_mode)
+    _, pads = pooling.pool_geometry(x.shape[2:], kernel_size, stride, padding, ones, ceil_mode)
     positions = window_positions(x.shape, kernel_size, stride, pads, ones)
     positions = positions.reshape(*positions.shape[: 2 + nd], -1)
     like = node._prev[0]._data
-    divisor = rules._avg_pool_divisor(like, kernel_size, stride, padding, ceil_mode,
+    divisor = pooling.avg_pool_divisor(like, kernel_size, stride, padding, ceil_mode,
                                       count_include_pad, divisor_override)  # fmt: skip
     divisor = np.broadcast_to(np.asarray(divisor), positions.shape[:-1])
     flat = x.reshape(-1)
@@ -216,7 +217,7 @@ def _scaled(v, factor):
 
 
 def _row_factors(ids, num_weights, padding_idx, scale_grad_by_freq, like):
-    factor = rules._row_factor(ids, num_weights, padding_idx, scale_grad_by_freq,
+    factor = nn_kernels.row_factor(ids, num_weights, padding_idx, scale_grad_by_freq,
                                np.zeros(ids.shape, dtype=like))  # fmt: skip
     return np.ones(ids.shape, dtype=object) if factor is None else factor.reshape(ids.shape)
 
@@ -261,7 +262,7 @@ def _nll_loss(node, x, target, weight=None, *, ignore_index=-100, reduction="mea
     data = node._prev[0]._data
     t = node._prev[1]._data
     w = None if weight is None else node._prev[2]._data
-    w_t, coef = rules._nll_terms(data, t, w, ignore_index, label_smoothing)
+    w_t, coef = nn_kernels.nll_terms(data, t, w, ignore_index, label_smoothing)
     # the loss of each target element: sum over classes of coef * x (coef are constants)
     per = np.empty(t.shape, dtype=object)
     zero = constant(0, _first(x))

@@ -23,10 +23,10 @@ import numpy as np
 from twingrad._tensor.engine import apply
 from twingrad._tensor.movement import cat
 from twingrad._tensor.tensor import Tensor
+from twingrad.kernels.pooling import max_pool_argmax, pool_geometry
 from twingrad.nn.conv import batched, ntuple
 from twingrad.nn.module import Module
 from twingrad.rules import RULES
-from twingrad.rules.nn import max_pool_argmax, pool_geometry
 
 MAX_POOL, AVG_POOL = RULES["max_pool"], RULES["avg_pool"]
 

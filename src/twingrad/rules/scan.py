@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from twingrad.core import numeric as g
-from twingrad.rules.reduce import reduction
+from twingrad.rules.rule import normal, sample, structural
 
 
 def _accumulate(ufunc: np.ufunc, x: np.ndarray, dim: int) -> np.ndarray:
@@ -103,25 +103,30 @@ def _cumprod_vjp_graph(grad, x, dim):
     return g.permute(g.sum_axes(g.where(later, upstream * others, 0), (len(rest) + 1,)), back)
 
 
-# one-argument rules with a vjp, registered as the reductions are
-CUMSUM = reduction(
+_SAMPLES = [sample(normal(2, 3, 4), dim=1), sample(normal(2, 3, 4), dim=2)]
+
+CUMSUM = structural(
     "cumsum",
-    "cumsum(x, dim)",
-    r"\textstyle\sum_{i \le j} x_i",
-    lambda x, dim: cumsum(x, dim),
-    lambda grad, out, x, dim: reversed_cumsum(grad, dim),
-    "grad_x_k = sum of grad_out_j for j >= k",
-    r"\bar{x}_k = \sum_{j \ge k} \bar{y}_j",
+    expr="cumsum(x, dim)",
+    latex=r"\textstyle\sum_{i \le j} x_i",
+    forward=cumsum,
+    grad={"x": lambda grad, out, x, dim: reversed_cumsum(grad, dim)},
+    text={"x": "grad_x_k = sum of grad_out_j for j >= k"},
+    tex={"x": r"\bar{x}_k = \sum_{j \ge k} \bar{y}_j"},
+    saves=(),
     params=("dim",),
+    samples=_SAMPLES,
 )
 
-CUMPROD = reduction(
+CUMPROD = structural(
     "cumprod",
-    "cumprod(x, dim)",
-    r"\textstyle\prod_{i \le j} x_i",
-    lambda x, dim: cumprod(x, dim),
-    _cumprod_vjp,
-    "grad_x_k = sum over j >= k of grad_out_j * (product of x_i for i <= j, i != k)",
-    r"\bar{x}_k = \sum_{j \ge k} \bar{y}_j \prod_{i \le j, i \ne k} x_i",
+    expr="cumprod(x, dim)",
+    latex=r"\textstyle\prod_{i \le j} x_i",
+    forward=cumprod,
+    grad={"x": _cumprod_vjp},
+    text={"x": "grad_x_k = sum over j >= k of grad_out_j * (product of x_i for i <= j, i != k)"},
+    tex={"x": r"\bar{x}_k = \sum_{j \ge k} \bar{y}_j \prod_{i \le j, i \ne k} x_i"},
+    saves=("x", "out"),
     params=("dim",),
+    samples=[*_SAMPLES, sample([[2.0, 0.0, 3.0, 0.0], [1.5, -2.0, 0.0, 4.0]], dim=1)],
 )

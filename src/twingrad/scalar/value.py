@@ -25,7 +25,7 @@ from twingrad.core.graph import Step, Trace, new_stamp, topological_order
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:
-    from twingrad.rules.core import Rule
+    from twingrad.rules.rule import Rule
 
 ADD, SUB, MUL, DIV, NEG = RULES["add"], RULES["sub"], RULES["mul"], RULES["div"], RULES["neg"]
 POW, POW_VAR, ABS, RELU = RULES["pow"], RULES["pow_var"], RULES["abs"], RULES["relu"]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
     from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.core import Rule
+    from twingrad.rules.rule import Rule
 
 PREVIEW = 3  # values shown in a tensor node: enough to recognise, short enough to read
 
