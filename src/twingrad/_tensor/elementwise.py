@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
     from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.core import Rule
+    from twingrad.rules.rule import Rule
 
     Scalar = bool | int | float | Fraction
     Operand = Tensor | Scalar  # what an op combines with a tensor

@@ -4,7 +4,6 @@
 engines give the same gradients, and `gradcheck` compares either with finite differences.
 """
 
-from twingrad.bridge import replay_nn  # noqa: F401  (registers the nn rules' replays)
 from twingrad.bridge.compare import Report, check, compare
 from twingrad.bridge.gradcheck import gradcheck
 from twingrad.bridge.scalarize import Scalarized, UnsupportedOpError, scalarize

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from numpy.typing import DTypeLike
 
     from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.core import Rule
+    from twingrad.rules.rule import Rule
     from twingrad.scalar.value import Value
 
     # what the functions below take and give: a float (the scalar engine), a Fraction

@@ -25,6 +25,13 @@ from twingrad.nn.activation import (
     Tanh,
 )
 from twingrad.nn.activation_extra import ELU, Hardtanh, LogSigmoid, ReLU6, Softmin
+from twingrad.nn.adaptive_pooling import AdaptiveAvgPool1d, AdaptiveAvgPool2d
+from twingrad.nn.classification_loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    NLLLoss,
+)
 from twingrad.nn.container import ModuleDict, ModuleList, Sequential
 from twingrad.nn.conv import Conv1d, Conv2d
 from twingrad.nn.distance import CosineSimilarity
@@ -32,19 +39,11 @@ from twingrad.nn.divergence import KLDivLoss
 from twingrad.nn.dropout import Dropout
 from twingrad.nn.embedding import Embedding
 from twingrad.nn.linear import Flatten, Identity, Linear, Unflatten
-from twingrad.nn.loss import (
-    BCELoss,
-    BCEWithLogitsLoss,
-    CrossEntropyLoss,
-    L1Loss,
-    MSELoss,
-    NLLLoss,
-)
-from twingrad.nn.module import Module, Parameter
+from twingrad.nn.loss import L1Loss, MSELoss
+from twingrad.nn.module import Module
 from twingrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from twingrad.nn.parameter import Parameter
 from twingrad.nn.pooling import (
-    AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d,
     AvgPool1d,
     AvgPool2d,
     MaxPool1d,

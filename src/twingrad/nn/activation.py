@@ -1,7 +1,7 @@
 """Activation functions, as functions (``F.relu``) and as layers (``nn.ReLU``).
 
 ReLU, Tanh and Sigmoid are the engine's own elementwise ops; LeakyReLU, GELU and Softplus
-are rules of the table in `twingrad.rules.nn`; Softmax and LogSoftmax are the engine's
+are rules of the table (`twingrad.rules`); Softmax and LogSoftmax are the engine's
 stable softmax ops.
 
 >>> import twingrad

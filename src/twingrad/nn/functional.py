@@ -23,25 +23,23 @@ from twingrad.nn.activation import (
     tanh,
 )
 from twingrad.nn.activation_extra import elu, hardtanh, logsigmoid, relu6, softmin
+from twingrad.nn.adaptive_pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 from twingrad.nn.attention import scaled_dot_product_attention
+from twingrad.nn.classification_loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    nll_loss,
+)
 from twingrad.nn.conv import conv1d, conv2d
 from twingrad.nn.distance import cosine_similarity, normalize
 from twingrad.nn.divergence import kl_div
 from twingrad.nn.dropout import dropout
 from twingrad.nn.embedding import embedding, one_hot
 from twingrad.nn.linear import linear
-from twingrad.nn.loss import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    l1_loss,
-    mse_loss,
-    nll_loss,
-)
+from twingrad.nn.loss import l1_loss, mse_loss
 from twingrad.nn.normalization import batch_norm, layer_norm
 from twingrad.nn.pooling import (
-    adaptive_avg_pool1d,
-    adaptive_avg_pool2d,
     avg_pool1d,
     avg_pool2d,
     max_pool1d,

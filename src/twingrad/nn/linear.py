@@ -20,7 +20,8 @@ from twingrad._tensor.creation import empty
 from twingrad._tensor.engine import apply
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn import init
-from twingrad.nn.module import Module, Parameter
+from twingrad.nn.module import Module
+from twingrad.nn.parameter import Parameter
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:

@@ -28,7 +28,8 @@ from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import no_grad
 from twingrad.nn import init
 from twingrad.nn.linear import check_same_dtype
-from twingrad.nn.module import Module, Parameter
+from twingrad.nn.module import Module
+from twingrad.nn.parameter import Parameter
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:

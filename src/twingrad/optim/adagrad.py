@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad.optim.optimizer import (
-    Optimizer,
-    _param_arrays,
+from twingrad.optim.optimizer import Optimizer
+from twingrad.optim.sgd import check_option
+from twingrad.optim.update import (
     check_not_exact,
     followed_gradient,
+    param_arrays,
     state_like,
     step_counter,
 )
-from twingrad.optim.sgd import check_option
 
 if TYPE_CHECKING:
     from twingrad.optim.optimizer import ParamsT
@@ -82,7 +82,7 @@ class Adagrad(Optimizer):
         )
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(self.state[p], _param_arrays(p)[0], group)
+                self._init_state(self.state[p], param_arrays(p)[0], group)
 
     @staticmethod
     def _init_state(state: dict, param: np.ndarray, group: dict) -> None:

@@ -23,14 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad.optim.optimizer import (
-    Optimizer,
-    check_not_exact,
-    followed_gradient,
-    state_like,
-    step_counter,
-)
+from twingrad.optim.optimizer import Optimizer
 from twingrad.optim.sgd import check_option
+from twingrad.optim.update import check_not_exact, followed_gradient, state_like, step_counter
 
 if TYPE_CHECKING:
     from twingrad.optim.optimizer import ParamsT

@@ -4,7 +4,8 @@ An optimizer holds ``param_groups`` (a list of dicts: the parameters and their o
 as ``lr``) and ``state`` (per parameter: momentum buffers, step counts...). Each subclass
 writes one thing, ``_update``: how one parameter changes, on numpy arrays, in place. The base
 class runs it over every parameter that has a gradient, for tensor parameters and for the
-scalar engine's Values alike, so the micrograd-style MLP trains with the same Adam.
+scalar engine's Values alike, so the micrograd-style MLP trains with the same Adam. The
+pieces an update shares (state buffers, the followed gradient) are in `twingrad.optim.update`.
 
 >>> import twingrad
 >>> from twingrad.optim import SGD
@@ -29,6 +30,19 @@ import numpy as np
 
 from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import enable_grad
+
+# the helpers an optimizer's _update is written with are importable from here too, as they
+# were before they moved to optim.update (hence the noqa: some are only re-exported)
+from twingrad.optim.update import (  # noqa: F401
+    cast_state,
+    check_not_exact,
+    followed_gradient,
+    param_arrays,
+    state_like,
+    step_counter,
+    to_fractions,
+    write_back,
+)
 from twingrad.scalar.value import Value
 
 StateDict = dict[str, Any]
@@ -54,77 +68,6 @@ _SET_MESSAGE = (
 
 def _typename(obj) -> str:
     return type(obj).__name__
-
-
-def _param_arrays(p) -> tuple[np.ndarray, np.ndarray | None]:
-    """The arrays an update works on: the parameter's data and its gradient (None: skip it).
-
-    A tensor's own arrays are returned, so updates happen in place. A Value's number becomes
-    a 0-d array (float64, or object for an exact Fraction) that `_store` writes back.
-    """
-    if isinstance(p, Tensor):
-        return p._data, None if p._grad is None else p._grad._data
-    grad = p.grad
-    kind = object if isinstance(p.data, Fraction) else np.float64
-    return np.array(p.data, dtype=kind), np.array(grad, dtype=kind)
-
-
-def _store(p, data: np.ndarray) -> None:
-    """Finish an update: bump a tensor's version (it changed in place), or set a Value."""
-    if isinstance(p, Tensor):
-        p._version[0] += 1
-    else:
-        p.data = data.item()
-
-
-def state_like(data: np.ndarray, fill: float = 0) -> Tensor:
-    """A state buffer shaped and typed like a parameter's data (``torch.zeros_like``).
-
-    >>> import numpy as np
-    >>> state_like(np.ones(2, dtype=np.float32))
-    tensor([0., 0.])
-    """
-    return Tensor._make(np.full(data.shape, fill, dtype=data.dtype))
-
-
-def step_counter() -> Tensor:
-    """The step count in a parameter's state: a 0-d float32 tensor, as PyTorch keeps it.
-
-    >>> step_counter()
-    tensor(0.)
-    """
-    return Tensor._make(np.zeros((), dtype=np.float32))
-
-
-def followed_gradient(
-    grad: np.ndarray, param: np.ndarray, maximize: bool, weight_decay: float
-) -> np.ndarray:
-    """The gradient an update descends: negated to maximize, plus ``weight_decay * param``
-    (L2 decay). Never in place: the parameter's ``.grad`` stays as backward left it.
-
-    >>> import numpy as np
-    >>> followed_gradient(np.array([1.0, -2.0]), np.array([10.0, 10.0]), True, 0.1)
-    array([0., 3.])
-    """
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
-    return grad
-
-
-def check_not_exact(optimizer: Optimizer, data: np.ndarray) -> None:
-    """Refuse exact (Fraction) parameters in an optimizer that needs square roots.
-
-    >>> import numpy as np, twingrad
-    >>> from twingrad.optim import Adam
-    >>> check_not_exact(Adam([twingrad.zeros(1, requires_grad=True)]), np.zeros(1))
-    """
-    if data.dtype == object:
-        raise TypeError(
-            f"{type(optimizer).__name__} takes square roots, which exact (Fraction) values "
-            "cannot; use float parameters, or SGD, which updates Fractions exactly"
-        )
 
 
 class Optimizer:
@@ -307,7 +250,7 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             for p in group["params"]:
-                data, grad = _param_arrays(p)
+                data, grad = param_arrays(p)
                 if grad is None:
                     continue
                 state = self.state.get(p)
@@ -316,7 +259,7 @@ class Optimizer:
                 self._update(data, grad, state, group)
                 if state:  # as in PyTorch, a parameter with nothing to keep has no entry
                     self.state[p] = state
-                _store(p, data)
+                write_back(p, data)
         return loss
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
@@ -400,51 +343,13 @@ class Optimizer:
                     "group lists"
                 )
             p = id_map[key]
-            state[p] = {k: _cast_state(p, key, k, v) for k, v in value.items()}
+            state[p] = {k: cast_state(p, key, k, v) for k, v in value.items()}
         for g, s in zip(groups, saved_groups):
             s["params"] = g["params"]
             if "param_names" in g and "param_names" not in s:
                 s["param_names"] = g["param_names"]
         self.state = state
         self.param_groups = saved_groups
-
-
-def _cast_state(p, index, key: str, value):
-    """A copy of one saved state entry, fitted to its parameter (PyTorch casts the same way)."""
-    if isinstance(value, np.ndarray):
-        value = Tensor._make(np.array(value))
-    if not isinstance(value, Tensor):
-        return copy.deepcopy(value)
-    array = np.array(value._data, copy=True)
-    if key == "step":
-        return Tensor._make(array)
-    shape = p._data.shape if isinstance(p, Tensor) else ()
-    if array.shape != shape:
-        raise ValueError(
-            f"loaded state {key!r} of parameter {index} has shape {list(array.shape)}, but the "
-            f"parameter has shape {list(shape)}"
-        )
-    if isinstance(p, Tensor):
-        target = p._data.dtype
-    else:
-        target = np.dtype(object if isinstance(p.data, Fraction) else np.float64)
-    if target.kind == "O" and array.dtype.kind != "O":
-        array = to_fractions(array)
-    elif target.kind == "f" and array.dtype != target:
-        array = array.astype(target)
-    return Tensor._make(array)
-
-
-def to_fractions(array: np.ndarray) -> np.ndarray:
-    """An object array of Fractions holding ``array``'s values exactly.
-
-    >>> import numpy as np
-    >>> to_fractions(np.array([0.5, 0.25]))
-    array([Fraction(1, 2), Fraction(1, 4)], dtype=object)
-    """
-    out = np.empty(array.shape, dtype=object)
-    out.reshape(-1)[:] = [Fraction(v) for v in array.reshape(-1).tolist()]
-    return out
 
 
 __all__ = ["Optimizer", "ParamsT", "StateDict", "required"]

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad.optim.optimizer import Optimizer, followed_gradient, state_like
+from twingrad.optim.optimizer import Optimizer
+from twingrad.optim.update import followed_gradient, state_like
 
 if TYPE_CHECKING:
     from twingrad.optim.optimizer import ParamsT
