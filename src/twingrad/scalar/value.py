@@ -44,11 +44,14 @@ def _as_number(data):
     raise TypeError(f"a Value holds a real number, got {type(data).__name__}: {data!r}")
 
 
-_FRACTION_ZERO = Fraction(0)  # immutable, so every exact node can share it
+# A new node's grad is one of these two shared zeros until a backward pass adds to it, so
+# `run_backward` can tell, by identity alone, the nodes whose grad it must reset.
+_FLOAT_ZERO = 0.0
+_FRACTION_ZERO = Fraction(0)
 
 
 def _zero_like(data):
-    return 0.0 if data.__class__ is float else _FRACTION_ZERO
+    return _FLOAT_ZERO if data.__class__ is float else _FRACTION_ZERO
 
 
 _new_object = object.__new__
@@ -63,7 +66,7 @@ def _result(data, rule, a, b=None, params=None, terms=()) -> Value:
     """
     node = _new_object(Value)
     if data.__class__ is float:
-        node.grad = 0.0
+        node.grad = _FLOAT_ZERO
     else:
         data = _as_number(data)
         node.grad = _zero_like(data)
@@ -104,7 +107,7 @@ class Value:
         if data.__class__ is not float and data.__class__ is not Fraction:
             data = _as_number(data)
         self.data = data
-        self.grad = 0.0 if data.__class__ is float else _FRACTION_ZERO
+        self.grad = _FLOAT_ZERO if data.__class__ is float else _FRACTION_ZERO
         self.label = label
         self._op = _op  # the Rule that produced this node, None for a leaf
         self._a = self._b = None
@@ -364,9 +367,10 @@ def run_backward(
     [(3.0, 0.0, 3.0), (3.0, 3.0, 6.0)]
     """
     order = topological_order(root)
-    for node in order:
-        if node._op is not None:
-            node.grad = 0.0 if node.data.__class__ is float else _FRACTION_ZERO
+    for node in order:  # intermediate gradients start again from zero; a new graph's are zero
+        grad = node.grad
+        if grad is not _FLOAT_ZERO and grad is not _FRACTION_ZERO and node._op is not None:
+            node.grad = _zero_like(node.data)
     if gradient is None:
         gradient = 1.0 if root.data.__class__ is float else Fraction(1)
     root.grad += gradient
