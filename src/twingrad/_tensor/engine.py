@@ -17,7 +17,7 @@ floating-point error state set through one context variable.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -307,9 +307,9 @@ def run_backward(
     grads = {}
     for r, s in zip(roots, seeds):
         grads[r] = grads[r] + s if r in grads else s
-    share = _tensor_share if create_graph else _array_share
+    shares = _tensor_shares if create_graph else _array_shares
     check = _check if check_saved else _unchecked
-    walk = _Pass(grads, None if inputs is None else set(inputs), retain_graph, share, check)
+    walk = _Pass(grads, None if inputs is None else set(inputs), retain_graph, shares, check)
     previous_mode = _grad_mode.enabled
     _grad_mode.enabled = create_graph
     token = quiet()
@@ -326,13 +326,13 @@ _requires_grad = operator.attrgetter("_requires_grad")  # no gradient goes to da
 
 class _Pass:
     """One backward pass over a tensor graph: the gradients sent so far, the ones to hand
-    back, and how an input's share of a gradient is made (an array, or a Tensor)."""
+    back, and how the inputs' shares of a gradient are made (arrays, or Tensors)."""
 
-    __slots__ = ("grads", "results", "wanted", "retain_graph", "share", "check")
+    __slots__ = ("grads", "results", "wanted", "retain_graph", "shares", "check")
 
-    def __init__(self, grads: dict, wanted: set | None, retain_graph: bool, share, check):
+    def __init__(self, grads: dict, wanted: set | None, retain_graph: bool, shares, check):
         self.grads, self.results, self.wanted = grads, {}, wanted
-        self.retain_graph, self.share, self.check = retain_graph, share, check
+        self.retain_graph, self.shares, self.check = retain_graph, shares, check
 
     def chain_rule(self, node: Tensor, trace: Trace | None) -> None:
         """The tensor engine's step of `graph.backward`: keep the node's gradient if it is
@@ -351,14 +351,8 @@ class _Pass:
             return
         self.check(node, rule)
         derivatives = None if rule.variadic else rule.derivatives  # variadic: by vjp
-        grads, share = self.grads, self.share
-        for i, p in enumerate(node._prev):
-            if not p._requires_grad:
-                continue
-            found = share(node, rule, derivatives, i, g)
-            if found is None:  # no gradient for this input (an index, a condition)
-                continue
-            local, vjp, gi = found
+        grads = self.grads
+        for i, p, local, vjp, gi in self.shares(node, rule, derivatives, g):
             before = grads.get(p)
             after = grads[p] = gi if before is None else before + gi
             if trace is not None:
@@ -371,75 +365,84 @@ def _unchecked(node: Tensor, rule: Rule) -> None:
     """In place of `_check`, for a pass that reads a graph as it is."""
 
 
-def _array_share(node: Tensor, rule: Rule, derivatives, i: int, g: np.ndarray) -> tuple | None:
-    """Input ``i``'s share of the gradient ``g`` of ``node``, with numpy arrays: (its local
-    derivative or None, the rule's vjp, the vjp summed to the input's shape and cast to its
-    dtype), or None where the rule gives the input no gradient."""
-    local = None
-    if derivatives is not None:
-        constants = rule.constant_derivatives  # (1, -1) for a - b, as the rule declares
-        if constants:
-            local = constants[i]
-            # no call, and for +-1 no multiplication; g is shared but never modified in
-            # place: the sums that accumulate make new arrays. A zero derivative (floor,
-            # sign) gives zeros even where g is inf or nan, as PyTorch's zeros_like(grad)
-            if local == 0:
-                gi = np.zeros_like(g)
+def _array_shares(node: Tensor, rule: Rule, derivatives, g: np.ndarray) -> Iterator[tuple]:
+    """Each input's share of the gradient ``g`` of ``node``, with numpy arrays: (its
+    position, the input, its local derivative or None, the rule's vjp, the vjp summed to
+    the input's shape and cast to its dtype). Inputs that need no gradient, or that the
+    rule gives none (an index, a condition), are left out."""
+    prev, params, out = node._prev, node._params, node._data
+    args = [p._data for p in prev]
+    constants = rule.constant_derivatives  # (1, -1) for a - b, as the rule declares
+    for i, p in enumerate(prev):
+        if not p._requires_grad:
+            continue
+        local = None
+        if derivatives is not None:
+            if constants:
+                local = constants[i]
+                # no call, and for +-1 no multiplication; g is shared but never modified
+                # in place: the sums that accumulate make new arrays. A zero derivative
+                # (floor, sign) gives zeros even where g is inf or nan, as PyTorch's
+                # zeros_like(grad)
+                if local == 0:
+                    gi = np.zeros_like(g)
+                else:
+                    gi = g if local == 1 else -g if local == -1 else g * local
             else:
-                gi = g if local == 1 else -g if local == -1 else g * local
+                d = derivatives[i]
+                if d is None:
+                    continue
+                local = d(out, *args, **params) if params else d(out, *args)
+                gi = g * local
         else:
-            d = derivatives[i]
-            if d is None:
-                return None
-            params = node._params
-            args = [p._data for p in node._prev]
-            local = d(node._data, *args, **params) if params else d(node._data, *args)
-            gi = g * local
-    else:
-        gi = rule.vjp(i, g, node._data, [p._data for p in node._prev], node._params)
-        if gi is None:
-            return None
-    target = node._prev[i]._data
-    if type(gi) is not np.ndarray:
-        # numpy gives 0-d results as scalars, whose methods are slow (reshape: 3 µs); a
-        # hand-written backward (autograd.Function) may give a Tensor
-        gi = gi._data if hasattr(gi, "_data") else np.asarray(gi, target.dtype)
-    share = gi
-    if share.shape != target.shape:
-        share = sum_to_shape(share, target.shape)
-    if share.dtype is not target.dtype and share.dtype != target.dtype:
-        share = share.astype(target.dtype)
-    return local, gi, share
+            gi = rule.vjp(i, g, out, args, params)
+            if gi is None:
+                continue
+        target = p._data
+        if type(gi) is not np.ndarray:
+            # numpy gives 0-d results as scalars, whose methods are slow (reshape: 3 µs);
+            # a hand-written backward (autograd.Function) may give a Tensor
+            gi = gi._data if hasattr(gi, "_data") else np.asarray(gi, target.dtype)
+        share = gi
+        if share.shape != target.shape:
+            share = sum_to_shape(share, target.shape)
+        if share.dtype is not target.dtype and share.dtype != target.dtype:
+            share = share.astype(target.dtype)
+        yield i, p, local, gi, share
 
 
-def _tensor_share(node: Tensor, rule: Rule, derivatives, i: int, g: Tensor) -> tuple | None:
-    """`_array_share` for create_graph: the same rules run on Tensors, so the share is
+def _tensor_shares(node: Tensor, rule: Rule, derivatives, g: Tensor) -> Iterator[tuple]:
+    """`_array_shares` for create_graph: the same rules run on Tensors, so each share is
     recorded as it is computed and can be differentiated again."""
     prev, params = node._prev, node._params or {}
-    local = None
-    if derivatives is not None:
-        d = derivatives[i]
-        if d is None:
-            return None
-        if rule.constant_derivatives and rule.constant_derivatives[i] == 0:
-            local = 0  # zeros, as in the array pass
-            gi = np.zeros_like(g._data if hasattr(g, "_data") else g)
+    constants = rule.constant_derivatives
+    for i, p in enumerate(prev):
+        if not p._requires_grad:
+            continue
+        local = None
+        if derivatives is not None:
+            d = derivatives[i]
+            if d is None:
+                continue
+            if constants and constants[i] == 0:  # zeros, as in the array pass
+                local = 0
+                gi = np.zeros_like(g._data if hasattr(g, "_data") else g)
+            else:
+                local = d(node, *prev, **params)
+                gi = g * local
         else:
-            local = d(node, *prev, **params)
-            gi = g * local
-    else:
-        gi = rule.vjp(i, g, node, prev, params)
-        if gi is None:
-            return None
-    target = prev[i]._data
-    if not hasattr(gi, "_data"):
-        gi = type(node)._make(np.asarray(gi, dtype=target.dtype))
-    share = gi
-    if share._data.shape != target.shape:
-        share = sum_to_shape(share, target.shape)
-    if share._data.dtype != target.dtype:
-        share = share.to(target.dtype)
-    return local, gi, share
+            gi = rule.vjp(i, g, node, prev, params)
+            if gi is None:
+                continue
+        target = p._data
+        if not hasattr(gi, "_data"):
+            gi = type(node)._make(np.asarray(gi, dtype=target.dtype))
+        share = gi
+        if share._data.shape != target.shape:
+            share = sum_to_shape(share, target.shape)
+        if share._data.dtype != target.dtype:
+            share = share.to(target.dtype)
+        yield i, p, local, gi, share
 
 
 def _check(node, rule) -> tuple:
