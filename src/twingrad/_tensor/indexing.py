@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["masked_fill"]
 
-INDEX, INDEX_PUT, INDEX_SCATTER = RULES["index"], RULES["index_put"], RULES["index_scatter"]
+INDEX, INDEX_PUT = RULES["index"], RULES["index_put"]
 
 
 def _index_array(k, what: str = "tensors used as indices") -> np.ndarray:
@@ -294,16 +294,3 @@ class IndexingOps:
             v = v.permute(*np.argsort(layout).tolist())
         check_write_through_view(self)
         self._inplace(apply(INDEX_PUT, self, v, index=index))
-
-    # What the rules' vjps call on Tensors (`twingrad.core.numeric`), so that backward through
-    # indexing records a graph of its own under create_graph=True.
-
-    def _index(self, index: tuple):
-        return apply(INDEX, self, index=index)
-
-    def _index_put(self, index: tuple, value):
-        v = _value_tensor(value, self, _indexed_shape(tuple(self.shape), index), "value")
-        return apply(INDEX_PUT, self, v, index=index)
-
-    def _index_scatter(self, shape: tuple, index: tuple):
-        return apply(INDEX_SCATTER, self, shape=shape, index=index)
