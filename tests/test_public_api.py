@@ -418,6 +418,7 @@ TENSOR = [
     "__sub__",
     "__subclasshook__",
     "__truediv__",
+    "__twingrad_rule__",
     "__weakref__",
     "__xor__",
     "abs",
