@@ -294,3 +294,32 @@ class IndexingOps:
             v = v.permute(*np.argsort(layout).tolist())
         check_write_through_view(self)
         self._inplace(apply(INDEX_PUT, self, v, index=index))
+
+    @classmethod
+    def __twingrad_rule__(cls, name: str, *args: Any, **params: Any) -> Tensor:
+        """The table's rule ``name`` run on ``args`` and recorded on the graph.
+
+        `twingrad.core` calls this hook on its operand's type to index, scatter or run a
+        whole rule inside a backward pass with ``create_graph=True`` (so that the backward is
+        itself differentiable) without importing this engine. Arrays become constant
+        tensors; a Python number takes the dtype of the first tensor, as a scalar operand
+        does in PyTorch.
+
+        >>> import twingrad
+        >>> x = twingrad.tensor([2.0, 3.0], requires_grad=True)
+        >>> twingrad.Tensor.__twingrad_rule__("index_put", x, 0, index=(1,))
+        tensor([2., 0.], grad_fn=<IndexPutBackward0>)
+        """
+        first = next(a for a in args if isinstance(a, TensorBase))
+        like = first.dtype
+        operands = []
+        for a in args:
+            if isinstance(a, TensorBase):
+                operands.append(a)
+            elif isinstance(a, np.ndarray | np.generic):
+                operands.append(first._make(a))  # _make gives a plain Tensor, even on a Parameter
+            elif like is dtypes.fraction:
+                operands.append(first._make(np.array(Fraction(a), dtype=object)))
+            else:
+                operands.append(first._make(np.array(a, dtype=like.numpy)))
+        return apply(RULES[name], *operands, **params)

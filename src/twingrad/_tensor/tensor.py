@@ -17,15 +17,14 @@ tensor([[2., 4.],
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad._tensor import dtypes, engine
+from twingrad._tensor import dtypes
 from twingrad._tensor.base import Size, TensorBase
 from twingrad._tensor.conversions import Conversions
-from twingrad._tensor.engine import GradFn, apply, run_backward
+from twingrad._tensor.engine import GradFn, run_backward
 from twingrad._tensor.functional import grad_seed
 from twingrad._tensor.indexing import IndexingOps
 from twingrad._tensor.inplace import InPlace
@@ -34,7 +33,6 @@ from twingrad._tensor.new import NewTensorOps
 from twingrad._tensor.operators import Operators
 from twingrad._tensor.updates import Updates
 from twingrad.core.graph import new_stamp
-from twingrad.rules import RULES
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -107,34 +105,6 @@ class Tensor(
         t._retains_grad = False
         t.name = None
         return t
-
-    @classmethod
-    def __twingrad_rule__(cls, name: str, *args: Any, **params: Any) -> Tensor:
-        """The table's rule ``name`` run on ``args`` and recorded on the graph.
-
-        `twingrad.core` calls this hook on its operand's type to index, scatter or run a
-        whole rule inside a backward pass with ``create_graph=True`` (so that the backward is
-        itself differentiable) without importing this engine. Arrays become constant
-        tensors; a Python number takes the dtype of the first tensor, as a scalar operand
-        does in PyTorch.
-
-        >>> import twingrad
-        >>> x = twingrad.tensor([2.0, 3.0], requires_grad=True)
-        >>> twingrad.Tensor.__twingrad_rule__("index_put", x, 0, index=(1,))
-        tensor([2., 0.], grad_fn=<IndexPutBackward0>)
-        """
-        like = next(a for a in args if isinstance(a, Tensor)).dtype
-        operands = []
-        for a in args:
-            if isinstance(a, Tensor):
-                operands.append(a)
-            elif isinstance(a, np.ndarray | np.generic):
-                operands.append(Tensor._make(a))  # not cls: the operand may be a Parameter
-            elif like is dtypes.fraction:
-                operands.append(Tensor._make(np.array(Fraction(a), dtype=object)))
-            else:
-                operands.append(Tensor._make(np.array(a, dtype=like.numpy)))
-        return apply(RULES[name], *operands, **params)
 
     def _setup(self, array: np.ndarray) -> None:
         """Set the fields of a new leaf holding ``array`` (see `TensorBase`)."""
@@ -344,8 +314,5 @@ class Tensor(
 
 _new = object.__new__
 _next_stamp = new_stamp
-# Until the engine makes its results through an operand's type, its hot paths read the
-# class from this module attribute.
-engine.Tensor = Tensor
 
 __all__ = ["Size", "Tensor"]
