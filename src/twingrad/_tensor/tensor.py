@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad._tensor import dtypes, engine
+from twingrad._tensor import dtypes
 from twingrad._tensor.base import Size, TensorBase
 from twingrad._tensor.conversions import Conversions
 from twingrad._tensor.engine import GradFn, run_backward
@@ -314,8 +314,5 @@ class Tensor(
 
 _new = object.__new__
 _next_stamp = new_stamp
-# Until the engine makes its results through an operand's type, its hot paths read the
-# class from this module attribute.
-engine.Tensor = Tensor
 
 __all__ = ["Size", "Tensor"]
