@@ -32,6 +32,7 @@ demo: $(RUNTIME)
 lint: $(DEV)
 	$(PY) -m ruff check src tests benchmarks examples docs
 	$(PY) -m ruff format --check src tests benchmarks examples docs
+	$(VENV)/bin/lint-imports
 
 # --strict: a warning (a broken link, a docstring griffe cannot read) fails the build.
 # NO_MKDOCS_2_WARNING: Material's banner about its successor, on every build, says nothing

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     Scalar = bool | int | float | Fraction  # a value written into a tensor
 
-INDEX, INDEX_PUT, INDEX_SCATTER = RULES["index"], RULES["index_put"], RULES["index_scatter"]
+INDEX, INDEX_PUT = RULES["index"], RULES["index_put"]
 
 
 def _tensor_class():
@@ -498,15 +498,31 @@ class IndexingOps:
         """
         return triu(self, diagonal)
 
-    # What the rules' vjps call on Tensors (`twingrad.core.numeric`), so that backward through
-    # indexing records a graph of its own under create_graph=True.
+    @classmethod
+    def __twingrad_rule__(cls, name: str, *args: Any, **params: Any) -> Tensor:
+        """The table's rule ``name`` run on ``args`` and recorded on the graph.
 
-    def _index(self, index: tuple):
-        return apply(INDEX, self, index=index)
+        `twingrad.core` calls this hook on its operand's type to index, scatter or run a
+        whole rule inside a backward pass with ``create_graph=True`` (so that the backward is
+        itself differentiable) without importing this engine. Arrays become constant
+        tensors; a Python number takes the dtype of the first tensor, as a scalar operand
+        does in PyTorch.
 
-    def _index_put(self, index: tuple, value):
-        v = _value_tensor(value, self.dtype, _indexed_shape(tuple(self.shape), index), "value")
-        return apply(INDEX_PUT, self, v, index=index)
-
-    def _index_scatter(self, shape: tuple, index: tuple):
-        return apply(INDEX_SCATTER, self, shape=shape, index=index)
+        >>> import twingrad
+        >>> x = twingrad.tensor([2.0, 3.0], requires_grad=True)
+        >>> twingrad.Tensor.__twingrad_rule__("index_put", x, 0, index=(1,))
+        tensor([2., 0.], grad_fn=<IndexPutBackward0>)
+        """
+        Tensor = _tensor_class()  # not cls: the first operand may be a Parameter
+        like = next(a for a in args if isinstance(a, Tensor)).dtype
+        operands = []
+        for a in args:
+            if isinstance(a, Tensor):
+                operands.append(a)
+            elif isinstance(a, np.ndarray | np.generic):
+                operands.append(Tensor._make(a))
+            elif like is dtypes.fraction:
+                operands.append(Tensor._make(np.array(Fraction(a), dtype=object)))
+            else:
+                operands.append(Tensor._make(np.array(a, dtype=like.numpy)))
+        return apply(RULES[name], *operands, **params)

@@ -180,13 +180,15 @@ def check(
     >>> check(lambda a, b: (a * b).sum(dim=0), np.ones((2, 3)), np.arange(3.0), exact=True).agree
     True
     """
-    import twingrad
+    from twingrad._tensor.creation import tensor
+    from twingrad._tensor.dtypes import fraction
+    from twingrad._tensor.tensor import Tensor
 
     tensors = []
     for x in inputs:
-        t = x if isinstance(x, twingrad.Tensor) else twingrad.tensor(np.asarray(x))
-        if exact and t.dtype.is_floating_point and t.dtype is not twingrad.fraction:
-            t = twingrad.tensor(t._data, dtype=twingrad.fraction)
+        t = x if isinstance(x, Tensor) else tensor(np.asarray(x))
+        if exact and t.dtype.is_floating_point and t.dtype is not fraction:
+            t = tensor(t._data, dtype=fraction)
         if t.dtype.is_floating_point and t._op is None and not t.requires_grad:
             t.requires_grad_(True)
         tensors.append(t)

@@ -147,22 +147,25 @@ def _gradcheck_tensors(fn: Callable, inputs, eps: float, atol: float, rtol: floa
     the scalar ``sum(out * v)`` with a fixed random ``v``, the vector of a vector-Jacobian
     product, so every output element takes part.
     """
-    import twingrad
+    from twingrad._tensor.creation import tensor
+    from twingrad._tensor.dtypes import float64
+    from twingrad._tensor.tensor import Tensor
+    from twingrad.core.graph import no_grad
 
-    point = [np.array(x.detach()._data if isinstance(x, twingrad.Tensor) else x, dtype=np.float64)
+    point = [np.array(x.detach()._data if isinstance(x, Tensor) else x, dtype=np.float64)
              for x in inputs]  # fmt: skip
-    leaves = [twingrad.tensor(x, dtype=twingrad.float64, requires_grad=True) for x in point]
+    leaves = [tensor(x, dtype=float64, requires_grad=True) for x in point]
     out = fn(*leaves)
-    if not isinstance(out, twingrad.Tensor):
+    if not isinstance(out, Tensor):
         raise TypeError(f"gradcheck: fn must return a Tensor, got {type(out).__name__}")
     weights = np.random.default_rng(0).standard_normal(tuple(out.shape))
 
     def scalar(arrays) -> float:
-        with twingrad.no_grad():
-            y = fn(*[twingrad.tensor(a, dtype=twingrad.float64) for a in arrays])
+        with no_grad():
+            y = fn(*[tensor(a, dtype=float64) for a in arrays])
         return float(np.sum(y._data.astype(np.float64) * weights))
 
-    (out * twingrad.tensor(weights)).sum().backward()
+    (out * tensor(weights)).sum().backward()
     worst = (0.0, None)
     for i, leaf in enumerate(leaves):
         analytic = leaf.grad._data if leaf.grad is not None else np.zeros_like(point[i])

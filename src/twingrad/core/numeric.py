@@ -16,21 +16,31 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+# the rule table calls the shape and index helpers as `numeric.X` too: one vocabulary
+from twingrad.core.arrays import (  # noqa: F401
+    Engine,
+    broadcast_to,
+    flip,
+    index,
+    index_put,
+    index_scatter,
+    is_engine,
+    permute,
+    run_rule,
+    sum_axes,
+    swap_last,
+    values,
+    zeros,
+)
+
 if TYPE_CHECKING:
-    from numpy.typing import DTypeLike
-
-    from twingrad._tensor.tensor import Tensor
-    from twingrad.rules.rule import Rule
-    from twingrad.scalar.value import Value
-
     # what the functions below take and give: a float (the scalar engine), a Fraction
     # (exact mode), a numpy array (the tensor engine) or an engine object (create_graph)
-    Operand = float | Fraction | np.ndarray | np.generic | Value | Tensor
-    Array = np.ndarray | np.generic | Tensor  # operands with a shape
+    Operand = float | Fraction | np.ndarray | np.generic | Engine
 
 INF = math.inf
 NAN = math.nan
@@ -274,11 +284,7 @@ def power_const(x: Operand, c: float) -> Operand:
     return power(x, c)
 
 
-def _is_engine(x) -> bool:
-    return not isinstance(x, int | float | Fraction | np.ndarray | np.generic)
-
-
-def where(condition: bool | np.ndarray | np.generic | Tensor, x: Operand, y: Operand) -> Operand:
+def where(condition: bool | np.ndarray | np.generic | Engine, x: Operand, y: Operand) -> Operand:
     """x where condition holds, else y (a conditional for floats, np.where for arrays).
 
     With an engine object (a Tensor) among x and y the result is one too, built with
@@ -289,9 +295,9 @@ def where(condition: bool | np.ndarray | np.generic | Tensor, x: Operand, y: Ope
     """
     if isinstance(condition, bool):  # np.bool_ (a 0-d comparison) goes to np.where
         return x if condition else y
-    if _is_engine(x):
+    if is_engine(x):
         return x.where(condition, y)
-    if _is_engine(y):
+    if is_engine(y):
         return y.where(~condition, x)
     return np.where(np.asarray(condition), x, y)
 
@@ -331,7 +337,7 @@ def clamp(x: Operand, min: Operand | None = None, max: Operand | None = None) ->
     return x if max is None else minimum(x, max)
 
 
-def indicator(condition: bool | np.ndarray | np.generic | Tensor, like: Operand) -> Operand:
+def indicator(condition: bool | np.ndarray | np.generic | Engine, like: Operand) -> Operand:
     """1 where ``condition`` holds and 0 elsewhere, in the number type of ``like``.
 
     Multiplying by a float64 or Python-float mask would upcast float32 data and turn
@@ -351,129 +357,6 @@ def indicator(condition: bool | np.ndarray | np.generic | Tensor, like: Operand)
     if isinstance(like, int | float):
         return 1.0 if condition else 0.0
     return condition.to(like.dtype)
-
-
-def broadcast_to(x: Array, shape: tuple[int, ...]) -> Array:
-    """x repeated along new or size-1 axes to ``shape`` (for arrays: not to be written to).
-
-    >>> broadcast_to(np.array([1, 2]), (2, 2))
-    array([[1, 2],
-           [1, 2]])
-    """
-    if isinstance(x, np.ndarray | np.generic):
-        if math.prod(shape) <= _SMALL:
-            # np.broadcast_to's view takes longer to build than a small copy (~5 vs ~1 µs)
-            out = np.empty(shape, x.dtype)
-            out[...] = x
-            return out
-        return np.broadcast_to(x, shape)
-    return x.expand(shape)
-
-
-_SMALL = 1 << 16
-
-
-def sum_axes(x: Array, axes: tuple[int, ...], keepdims: bool = False) -> Array:
-    """x summed over ``axes`` (a tuple of non-negative ints).
-
-    >>> sum_axes(np.ones((2, 3)), (0,)), sum_axes(np.ones((2, 3)), (1,), keepdims=True).shape
-    (array([2., 2., 2.]), (2, 1))
-    """
-    if isinstance(x, np.ndarray | np.generic):
-        return x.sum(axis=axes, keepdims=keepdims)
-    return x.sum(dim=axes, keepdim=keepdims)
-
-
-def permute(x: Array, axes: tuple[int, ...]) -> Array:
-    """x with its axes reordered (numpy's transpose, PyTorch's permute).
-
-    >>> permute(np.zeros((2, 3, 4)), (2, 0, 1)).shape
-    (4, 2, 3)
-    """
-    if isinstance(x, np.ndarray | np.generic):
-        return x.transpose(axes)
-    return x.permute(*axes)
-
-
-def swap_last(x: Array) -> Array:
-    """x with its last two axes swapped (a matrix transpose, batched).
-
-    >>> swap_last(np.zeros((5, 2, 3))).shape
-    (5, 3, 2)
-    """
-    if isinstance(x, np.ndarray | np.generic):
-        return x.swapaxes(-1, -2)
-    return x.transpose(-1, -2)
-
-
-def zeros(shape: int | tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
-    """An array of zeros; exact (object) arrays hold Fraction(0) so results stay Fractions.
-
-    >>> zeros((2,), np.float32), zeros((1,), object)
-    (array([0., 0.], dtype=float32), array([Fraction(0, 1)], dtype=object))
-    """
-    if np.dtype(dtype) == object:
-        return np.full(shape, Fraction(0), dtype=object)
-    return np.zeros(shape, dtype)
-
-
-def _is_basic(key: tuple) -> bool:
-    """Whether ``key`` holds only ints, slices, None and Ellipsis (no position repeats)."""
-    return all(k is None or k is Ellipsis or isinstance(k, slice) or type(k) is int for k in key)
-
-
-def index(x: Array, key: tuple[Any, ...]) -> Array:
-    """``x[key]`` for a key already in numpy's form (ints, slices, None, Ellipsis, arrays).
-
-    >>> index(np.arange(6).reshape(2, 3), (1, slice(1, None)))
-    array([4, 5])
-    """
-    if isinstance(x, np.ndarray | np.generic):
-        return x[key]
-    return x._index(key)
-
-
-def index_put(x: Array, key: tuple[Any, ...], value: Operand) -> Array:
-    """A copy of ``x`` with ``value`` written at ``x[key]``.
-
-    >>> index_put(np.zeros(3), (1,), 5.0)
-    array([0., 5., 0.])
-    """
-    if isinstance(x, np.ndarray | np.generic):
-        out = x.copy()
-        out[key] = Fraction(value) if x.dtype == object and type(value) is int else value
-        return out
-    return x._index_put(key, value)
-
-
-def index_scatter(y: Array, shape: tuple[int, ...], key: tuple[Any, ...]) -> Array:
-    """Zeros of ``shape`` with ``y`` added at ``[key]``: the adjoint of ``index``.
-
-    A position that ``key`` names twice receives the sum of both values.
-
-    >>> index_scatter(np.array([1.0, 2.0, 3.0]), (2,), (np.array([0, 1, 0]),))
-    array([4., 2.])
-    """
-    if isinstance(y, np.ndarray | np.generic):
-        out = zeros(shape, y.dtype)
-        if _is_basic(key):
-            out[key] = y
-        else:
-            np.add.at(out, key, y)
-        return out
-    return y._index_scatter(tuple(shape), key)
-
-
-def flip(x: Array, dims: tuple[int, ...]) -> Array:
-    """``x`` reversed along each axis in ``dims`` (a tuple of non-negative ints).
-
-    >>> flip(np.arange(6).reshape(2, 3), (1,))
-    array([[2, 1, 0],
-           [5, 4, 3]])
-    """
-    if isinstance(x, np.ndarray | np.generic):
-        return x[tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))]
-    return x.flip(dims)
 
 
 _erf_array = np.frompyfunc(math.erf, 1, 1)
@@ -497,39 +380,3 @@ def erf(x: Operand) -> Operand:
     if isinstance(x, Fraction):
         _not_rational("erf")
     return x.erf()
-
-
-def values(x: Array) -> np.ndarray | np.generic:
-    """The numbers in ``x`` as a numpy array, outside any graph (for masks and indices that
-    a rule computes from its inputs, e.g. where a max pool took its maximum).
-
-    >>> import twingrad
-    >>> values(twingrad.tensor([1.0], requires_grad=True))
-    array([1.], dtype=float32)
-    """
-    if isinstance(x, np.ndarray | np.generic):
-        return x
-    return np.asarray(x.detach())
-
-
-def run_rule(rule: Rule, *args: Array, **params: Any) -> Array:
-    """``rule`` run on ``args``: its forward on numpy arrays; on tensors (a backward pass with
-    ``create_graph=True``) recorded as an op of the graph, so it can be differentiated again.
-
-    Tensor-only rules whose vjps are themselves ops (convolution, pooling, embedding) call
-    their partner rules through this.
-
-    >>> import twingrad
-    >>> from twingrad.rules import RULES
-    >>> run_rule(RULES["mul"], np.array([2.0]), np.array([3.0]))
-    array([6.])
-    >>> run_rule(RULES["mul"], twingrad.tensor([2.0], requires_grad=True), twingrad.tensor([3.0]))
-    tensor([6.], grad_fn=<MulBackward0>)
-    """
-    if all(isinstance(a, np.ndarray | np.generic) for a in args):
-        return rule.forward(*args, **params)
-    # imported here: the rule table sits below the tensor engine, which calls back into it
-    from twingrad._tensor.engine import apply
-    from twingrad._tensor.tensor import Tensor
-
-    return apply(rule, *(a if isinstance(a, Tensor) else Tensor._make(a) for a in args), **params)

@@ -51,6 +51,14 @@ from twingrad.nn.pooling import (
 )
 from twingrad.nn.robust_loss import HuberLoss, SmoothL1Loss
 
+# isort: split
+# recurrent nets and attention (issue 14)
+from twingrad.nn.multihead_attention import MultiheadAttention
+from twingrad.nn.rnn import GRU, LSTM, RNN, RNNBase
+from twingrad.nn.rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
+from twingrad.nn.transformer import Transformer, TransformerDecoder, TransformerEncoder
+from twingrad.nn.transformer_layers import TransformerDecoderLayer, TransformerEncoderLayer
+
 __all__ = [
     "ELU",
     "GELU",
@@ -101,4 +109,22 @@ __all__ = [
     "functional",
     "init",
     "utils",
+]
+
+# recurrent nets and attention (issue 14)
+__all__ += [
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "MultiheadAttention",
+    "RNN",
+    "RNNBase",
+    "RNNCell",
+    "RNNCellBase",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
 ]

@@ -22,6 +22,7 @@ import numpy as np
 from twingrad._tensor.creation import generator as _default_generator
 from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import no_grad
+from twingrad.nn.init_structured import dirac_, eye_, orthogonal_
 
 _LINEAR_LIKE = (
     "linear",
@@ -225,10 +226,13 @@ def kaiming_normal_(
 __all__ = [
     "calculate_gain",
     "constant_",
+    "dirac_",
+    "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "normal_",
     "ones_",
+    "orthogonal_",
     "uniform_",
     "xavier_normal_",
     "xavier_uniform_",

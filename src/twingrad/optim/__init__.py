@@ -20,3 +20,13 @@ from twingrad.optim.rmsprop import RMSprop
 from twingrad.optim.sgd import SGD
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
+
+# isort: split
+# more optimizers (issue 14)
+from twingrad.optim.adadelta import Adadelta
+from twingrad.optim.adam_variants import Adamax, NAdam, RAdam
+from twingrad.optim.asgd import ASGD
+from twingrad.optim.lbfgs import LBFGS
+from twingrad.optim.rprop import Rprop
+
+__all__ += ["ASGD", "LBFGS", "Adadelta", "Adamax", "NAdam", "RAdam", "Rprop"]

@@ -8,10 +8,11 @@ plain chain rule to that graph. Each replay states how far, in float64 ulps, the
 engine may differ from it.
 
 Elementwise rules are shared: the scalar engine runs the very rule, with the same
-derivative, on each element (`rule.elementwise`), and the n-ary sum is its own
-``Value.sum``. Every other rule has a hand-written replay; some of those are fused
-tensor-only rules (a softmax, a convolution, a normalization), one node of the tensor
-engine for what the scalar engine builds from several ops. `coverage` counts each kind.
+derivative, on each element (`rule.elementwise`; a new elementwise rule is replayed so with
+no entry of its own), and the n-ary sum is its own ``Value.sum``. Every other rule has a
+hand-written replay; some of those are fused tensor-only rules (a softmax, a convolution, a
+normalization), one node of the tensor engine for what the scalar engine builds from
+several ops. `coverage` counts each kind.
 
 >>> REPLAYS["matmul"].ulps is not None and "sum" in REPLAYS
 True
@@ -41,11 +42,15 @@ from twingrad.bridge.replay.rule import (
     reduce_dims,
     reduce_last,
     replay,
+    replay_elementwise_rules,
     scatter_add,
     values,
     vsum,
 )
 from twingrad.rules import RULES
+
+# an elementwise rule that no family file lists (a new op) is replayed all the same
+replay_elementwise_rules(RULES)
 
 
 def coverage() -> dict[str, int]:
@@ -84,6 +89,7 @@ __all__ = [
     "reduce_dims",
     "reduce_last",
     "replay",
+    "replay_elementwise_rules",
     "scatter_add",
     "values",
     "vsum",

@@ -18,7 +18,7 @@ only build from several of its ops, such as a convolution or a softmax).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ from twingrad.scalar import Value
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
+    from twingrad.rules.rule import Rule
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,22 @@ def elementwise(node: Tensor, *inputs: np.ndarray, **params: object) -> np.ndarr
         parents = tuple(a[index] for a in arrays)
         result[index] = Value(_number(out[index]), "", rule, parents, params or None)
     return result
+
+
+def replay_elementwise_rules(rules: Mapping[str, Rule], ulps: float = 8) -> list[str]:
+    """Register `elementwise` as the replay of every elementwise rule that has none yet, with
+    a bound of ``ulps``; return their names. An elementwise op needs no replay of its own:
+    the family files list one only to state a tighter bound.
+
+    >>> from twingrad.rules import RULES
+    >>> saved = REPLAYS.pop("tanh")
+    >>> replay_elementwise_rules(RULES), REPLAYS["tanh"].shared, REPLAYS["tanh"].ulps(None)
+    (['tanh'], True, 8)
+    >>> REPLAYS["tanh"] = saved
+    """
+    names = [n for n, rule in rules.items() if rule.elementwise and n not in REPLAYS]
+    replay(*names, ulps=ulps)(elementwise)
+    return names
 
 
 def _data_array(values: np.ndarray, exact: bool) -> np.ndarray:

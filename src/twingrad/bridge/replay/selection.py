@@ -1,7 +1,8 @@
 """Replays of the rules that choose between values (`twingrad.rules.selection`): abs, relu,
 leaky_relu, clamp, maximum and minimum are elementwise, so both engines run the same rule
-with the same derivative on each element; where picks, for each element, the Value of one
-of its two inputs.
+with the same derivative on each element (leaky_relu with the default bound of 8 ulps,
+`rule.replay_elementwise_rules`); where picks, for each element, the Value of one of its
+two inputs.
 
 >>> import twingrad
 >>> from twingrad.bridge import scalarize
@@ -19,7 +20,6 @@ from twingrad.bridge.replay.rule import elementwise, replay
 
 for _name in ("abs", "relu", "clamp", "maximum", "minimum"):
     replay(_name)(elementwise)
-replay("leaky_relu", ulps=8)(elementwise)
 
 
 @replay("where", ulps=0)
