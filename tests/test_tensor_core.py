@@ -265,3 +265,12 @@ def test_hessian_vector_product_matches_torch():
         (hv,) = lib.autograd.grad((g * v).sum(), x)
         out.append(np.asarray(hv.detach().numpy()))
     np.testing.assert_allclose(out[0], out[1], rtol=1e-12, atol=1e-12)
+
+
+def test_ops_on_a_parameter_give_plain_tensors_as_in_torch():
+    # every op makes its result through Tensor._make, which builds a Tensor whatever the
+    # operand's class: PyTorch's Parameter, too, gives torch.Tensor results
+    p = twingrad.nn.Parameter(twingrad.tensor([1.0, 3.0, 2.0]))
+    for result in (p.argmax(), p.isnan(), p.any(), p.detach(), p * 2, p[0], p.sum(), p == 1):
+        assert type(result) is twingrad.Tensor
+    assert repr(p.argmax()) == "tensor(1)"

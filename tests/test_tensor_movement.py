@@ -8,7 +8,7 @@ import torch
 
 import twingrad
 from torch_compare import check, check_hessian_vector_product, check_raises
-from twingrad._tensor.movement import pad
+from twingrad._tensor.padding import pad
 
 rng = np.random.default_rng(2)
 A = rng.standard_normal((2, 3))

@@ -9,217 +9,58 @@
 tensor([2., 4., 6.])
 """
 
-from twingrad import accelerator, autograd, cuda, data, nn, optim, utils
-from twingrad._tensor import *  # noqa: F403  (the PyTorch-mirror surface)
-from twingrad._tensor import __all__ as _tensor_all
-from twingrad._tensor.creation import from_numpy
-from twingrad._tensor.devices import device
-from twingrad._tensor.dtypes import bool_ as bool  # noqa: A001  (PyTorch's name)
-from twingrad._tensor.dtypes import float32 as float  # noqa: A001
-from twingrad._tensor.dtypes import float64 as double
-from twingrad._tensor.dtypes import int64 as long
-from twingrad._tensor.elementwise import (
-    abs,  # noqa: A004
-    add,
-    clamp,
-    clip,
-    cos,
-    div,
-    exp,
-    log,
-    maximum,
-    minimum,
-    mul,
-    neg,
-    pow,  # noqa: A004
-    relu,
-    sigmoid,
-    sin,
-    sqrt,
-    sub,
-    tanh,
-    where,
+import importlib as _importlib
+from types import ModuleType as _ModuleType
+
+# the tensor engine's functions, classes and dtypes: what each module lists in __all__
+from twingrad._tensor.comparison import *  # noqa: F403
+from twingrad._tensor.creation import *  # noqa: F403
+from twingrad._tensor.devices import *  # noqa: F403
+from twingrad._tensor.dtypes import *  # noqa: F403
+from twingrad._tensor.dtypes import bool_ as bool  # noqa: A001, F401  (PyTorch's names)
+from twingrad._tensor.dtypes import float32 as float  # noqa: A001, F401
+from twingrad._tensor.dtypes import float64 as double  # noqa: F401
+from twingrad._tensor.dtypes import int64 as long  # noqa: F401
+from twingrad._tensor.elementwise import *  # noqa: F403
+from twingrad._tensor.extremes import *  # noqa: F403
+from twingrad._tensor.indexing import *  # noqa: F403
+from twingrad._tensor.joining import *  # noqa: F403
+from twingrad._tensor.linalg import *  # noqa: F403
+from twingrad._tensor.mathops import *  # noqa: F403
+from twingrad._tensor.movement import *  # noqa: F403
+from twingrad._tensor.new import *  # noqa: F403
+from twingrad._tensor.norm import *  # noqa: F403
+from twingrad._tensor.printing import *  # noqa: F403
+from twingrad._tensor.ranges import *  # noqa: F403
+from twingrad._tensor.reduce import *  # noqa: F403
+from twingrad._tensor.rounding import *  # noqa: F403
+from twingrad._tensor.sampling import *  # noqa: F403
+from twingrad._tensor.selection import *  # noqa: F403
+from twingrad._tensor.sorting import *  # noqa: F403
+from twingrad._tensor.tensor import *  # noqa: F403
+
+# the rest of the public face (F401: these are in __all__, built below)
+from twingrad.checkpoint import load, save  # noqa: F401
+from twingrad.core.graph import (  # noqa: F401
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
 )
-from twingrad._tensor.indexing import gather, index_select, masked_fill, tril, triu
-from twingrad._tensor.linalg import bmm, matmul, mm
-from twingrad._tensor.mathops import isfinite, isinf, isnan, reciprocal, rsqrt, square
-from twingrad._tensor.matrix import diag, diagonal, dot, mv, outer, trace
-from twingrad._tensor.movement import (
-    cat,
-    chunk,
-    concat,
-    concatenate,
-    expand,
-    flatten,
-    flip,
-    permute,
-    reshape,
-    split,
-    squeeze,
-    stack,
-    transpose,
-    unsqueeze,
-)
-from twingrad._tensor.new import as_tensor, is_tensor, numel
-from twingrad._tensor.norm import norm
-from twingrad._tensor.reduce import (
-    all,  # noqa: A004
-    allclose,
-    amax,
-    amin,
-    any,  # noqa: A004
-    argmax,
-    argmin,
-    equal,
-    isclose,
-    log_softmax,
-    logsumexp,
-    max,  # noqa: A004
-    mean,
-    min,  # noqa: A004
-    prod,
-    softmax,
-    std,
-    sum,  # noqa: A004
-    var,
-)
-from twingrad._tensor.rounding import (
-    ceil,
-    fix,
-    floor,
-    floor_divide,
-    fmod,
-    frac,
-    remainder,
-    round,  # noqa: A004
-    sign,
-    trunc,
-)
-from twingrad._tensor.sampling import multinomial
-from twingrad._tensor.scan import cumprod, cumsum
-from twingrad._tensor.sorting import argsort, sort, topk
-from twingrad.checkpoint import load, save
-from twingrad.core.graph import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from twingrad.scalar import Value
-from twingrad.visualize import draw, walkthrough
+from twingrad.scalar import Value  # noqa: F401
+from twingrad.visualize import draw, walkthrough  # noqa: F401
+
+# the subpackages named after torch's: twingrad.nn, twingrad.optim...
+_SUBPACKAGES = ("accelerator", "autograd", "cuda", "data", "nn", "optim", "utils")
+for _name in _SUBPACKAGES:
+    _importlib.import_module(f"{__name__}.{_name}")
 
 __version__ = "0.1.0"
 
-__all__ = [
-    *_tensor_all,
-    "Value",
-    "abs",
-    "accelerator",
-    "add",
-    "all",
-    "allclose",
-    "amax",
-    "amin",
-    "any",
-    "argmax",
-    "argmin",
-    "argsort",
-    "as_tensor",
-    "autograd",
-    "bmm",
-    "bool",
-    "cat",
-    "ceil",
-    "chunk",
-    "clamp",
-    "clip",
-    "concat",
-    "concatenate",
-    "cos",
-    "cuda",
-    "cumprod",
-    "cumsum",
-    "data",
-    "device",
-    "diag",
-    "diagonal",
-    "div",
-    "dot",
-    "double",
-    "draw",
-    "enable_grad",
-    "equal",
-    "exp",
-    "expand",
-    "fix",
-    "flatten",
-    "flip",
-    "float",
-    "floor",
-    "floor_divide",
-    "fmod",
-    "frac",
-    "from_numpy",
-    "gather",
-    "index_select",
-    "is_grad_enabled",
-    "is_tensor",
-    "isclose",
-    "isfinite",
-    "isinf",
-    "isnan",
-    "load",
-    "log",
-    "log_softmax",
-    "logsumexp",
-    "long",
-    "masked_fill",
-    "matmul",
-    "max",
-    "maximum",
-    "mean",
-    "min",
-    "minimum",
-    "mm",
-    "mul",
-    "multinomial",
-    "mv",
-    "neg",
-    "nn",
-    "no_grad",
-    "norm",
-    "numel",
-    "optim",
-    "outer",
-    "permute",
-    "pow",
-    "prod",
-    "reciprocal",
-    "relu",
-    "remainder",
-    "reshape",
-    "round",
-    "rsqrt",
-    "save",
-    "set_grad_enabled",
-    "sigmoid",
-    "sign",
-    "sin",
-    "softmax",
-    "sort",
-    "split",
-    "sqrt",
-    "square",
-    "squeeze",
-    "stack",
-    "std",
-    "sub",
-    "sum",
-    "tanh",
-    "topk",
-    "trace",
-    "transpose",
-    "tril",
-    "triu",
-    "trunc",
-    "unsqueeze",
-    "utils",
-    "var",
-    "walkthrough",
-    "where",
-]
+# Every public name bound above, each written once: not the modules imported on the way
+# (twingrad.core, twingrad.rules...), only the torch-named subpackages.
+__all__ = sorted(
+    _key
+    for _key, _value in globals().items()
+    if not _key.startswith("_") and (not isinstance(_value, _ModuleType) or _key in _SUBPACKAGES)
+)

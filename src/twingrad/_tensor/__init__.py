@@ -1,70 +1,13 @@
-"""The tensor engine: `Tensor`, creation functions and the op groups."""
+"""The tensor engine, one concept per module. `twingrad` re-exports what each module
+lists in its ``__all__``.
 
-from twingrad._tensor.creation import (
-    arange,
-    empty,
-    empty_like,
-    eye,
-    full,
-    full_like,
-    generator,
-    linspace,
-    manual_seed,
-    ones,
-    ones_like,
-    rand,
-    rand_like,
-    randint,
-    randn,
-    randn_like,
-    randperm,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from twingrad._tensor.dtypes import (
-    bool_,
-    dtype,
-    float32,
-    float64,
-    fraction,
-    get_default_dtype,
-    int64,
-    set_default_dtype,
-)
-from twingrad._tensor.printing import set_printoptions
-from twingrad._tensor.tensor import Size, Tensor
+The class: `base` (a tensor's fields and shape), `tensor` (`Tensor` and its autograd
+state), `conversions`, `operators` (``+``, ``@``, ``<``...), `updates` (in-place ops) on
+`inplace` (versions and views), `methods` (the methods that are the functions below),
+`new` (``new_zeros``...). Recording and backward: `engine`, `functional`, `function`.
 
-__all__ = [
-    "Size",
-    "Tensor",
-    "arange",
-    "bool_",
-    "dtype",
-    "empty",
-    "empty_like",
-    "eye",
-    "float32",
-    "float64",
-    "fraction",
-    "full",
-    "full_like",
-    "generator",
-    "get_default_dtype",
-    "int64",
-    "linspace",
-    "manual_seed",
-    "ones",
-    "ones_like",
-    "rand",
-    "rand_like",
-    "randint",
-    "randn",
-    "randn_like",
-    "randperm",
-    "set_default_dtype",
-    "set_printoptions",
-    "tensor",
-    "zeros",
-    "zeros_like",
-]
+The functions: `promotion` (how operands meet), `elementwise`, `mathops`, `rounding`,
+`reduce`, `extremes`, `comparison`, `norm`, `linalg`, `movement`, `joining`, `padding`,
+`indexing`, `selection`, `sorting`; making tensors: `creation`, `ranges`, `sampling`;
+and `dtypes`, `devices`, `printing`.
+"""

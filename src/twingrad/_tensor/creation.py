@@ -1,16 +1,13 @@
-"""Making tensors: `tensor`, `zeros`, `ones`, `arange`, `randn`, ... as in PyTorch.
+"""Making tensors: `tensor`, `from_numpy`, `zeros`, `ones`, `full`, `eye`... as in PyTorch;
+and the generator that the random ones (`sampling`) draw from. Ranges are in `ranges`.
 
 >>> import twingrad
->>> twingrad.manual_seed(0)
->>> twingrad.zeros(2, 3).shape
-twingrad.Size([2, 3])
->>> twingrad.arange(5)
-tensor([0, 1, 2, 3, 4])
+>>> twingrad.zeros(2, 3).shape, twingrad.arange(5)
+(twingrad.Size([2, 3]), tensor([0, 1, 2, 3, 4]))
 """
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Sequence
 from fractions import Fraction
@@ -30,14 +27,31 @@ if TYPE_CHECKING:
     DType = dtypes.dtype | str | type  # a twingrad dtype, a name or a Python type
     Number = bool | int | float | Fraction
 
+__all__ = [
+    "empty",
+    "empty_like",
+    "eye",
+    "from_numpy",
+    "full",
+    "full_like",
+    "generator",
+    "manual_seed",
+    "ones",
+    "ones_like",
+    "tensor",
+    "zeros",
+    "zeros_like",
+]
+
 _rng = [np.random.default_rng()]
 
 
 def manual_seed(seed: int) -> None:
     """Seed the generator behind rand, randn, randint, dropout and shuffling.
 
-    >>> manual_seed(0); a = rand(3); manual_seed(0)
-    >>> bool((rand(3) == a).all())
+    >>> import twingrad
+    >>> manual_seed(0); a = twingrad.rand(3); manual_seed(0)
+    >>> bool((twingrad.rand(3) == a).all())
     True
     """
     _rng[0] = np.random.default_rng(seed)
@@ -312,90 +326,6 @@ def full_like(
     return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def arange(
-    start: Number,
-    end: Number | None = None,
-    step: Number = 1,
-    dtype: DType | None = None,
-    device: Device | str | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Values from ``start`` up to (not including) ``end`` every ``step``, as PyTorch
-    computes them: ``start + i * step`` for each ``i`` (numpy's ``arange`` adds a rounded
-    step instead, which drifts by an ulp or two).
-
-    >>> import twingrad
-    >>> twingrad.arange(1, 2, 0.25)
-    tensor([1.0000, 1.2500, 1.5000, 1.7500])
-    """
-    check_cpu(device, "a new tensor")
-    if end is None:
-        start, end = 0, start
-    if step == 0:
-        raise RuntimeError("arange: step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError(
-            f"arange: upper bound and larger bound inconsistent with step sign (start={start}, "
-            f"end={end}, step={step})"
-        )
-    if dtype is None:
-        integral = all(isinstance(v, numbers.Integral) for v in (start, end, step))
-        dtype = dtypes.int64 if integral else dtypes.get_default_dtype()
-    d = dtypes.as_dtype(dtype)
-    n = math.ceil((end - start) / step) if isinstance(step, Fraction) else None
-    if n is None:
-        n = math.ceil((float(end) - float(start)) / float(step))
-    if d is dtypes.fraction:
-        array = np.empty(n, dtype=object)
-        for i in range(n):
-            array[i] = Fraction(start) + Fraction(step) * i
-    elif all(isinstance(v, numbers.Integral) for v in (start, end, step)):
-        array = np.arange(start, end, step).astype(d.numpy)
-    else:
-        array = (float(start) + float(step) * np.arange(n, dtype=np.float64)).astype(d.numpy)
-    t = Tensor._make(array)
-    t.requires_grad = requires_grad
-    return t
-
-
-def linspace(
-    start: Number,
-    end: Number,
-    steps: int,
-    dtype: DType | None = None,
-    device: Device | str | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
-
-    Computed in the tensor's dtype as PyTorch does it, the first half counted up from
-    ``start`` and the second down from ``end``, so both ends are exact.
-
-    >>> import twingrad
-    >>> twingrad.linspace(0, 1, 5)
-    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
-    """
-    check_cpu(device, "a new tensor")
-    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    if steps < 0:
-        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
-    if d.numpy.kind != "f":
-        array = np.linspace(start, end, steps).astype(d.numpy)
-    else:
-        kind = d.numpy.type
-        first, last = kind(start), kind(end)
-        step = float((last - first) / kind(max(steps - 1, 1)))  # in the tensor's dtype
-        # PyTorch's kernel uses fused multiply-adds: in float64 a float32 product and sum
-        # are exact, so rounding once gives its values; float64 results may differ by an ulp
-        i = np.arange(steps, dtype=np.float64)
-        up = float(first) + step * i
-        down = float(last) - step * (steps - 1 - i)
-        array = np.where(i < steps // 2, up, down).astype(d.numpy)
-    t = Tensor._make(array)
-    t.requires_grad = requires_grad
-    return t
-
-
 def eye(
     n: int,
     m: int | None = None,
@@ -415,98 +345,3 @@ def eye(
     t = Tensor._make(np.eye(n, m, dtype=d.numpy))
     t.requires_grad = requires_grad
     return t
-
-
-def _random(array, dtype, requires_grad) -> Tensor:
-    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    if not d.is_floating_point or d is dtypes.fraction:
-        raise TypeError(f"random floats need a float dtype, got {d}")
-    t = Tensor._make(array.astype(d.numpy))
-    t.requires_grad = requires_grad
-    return t
-
-
-def rand(
-    *size: int | Sequence[int],
-    dtype: DType | None = None,
-    device: Device | str | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Uniform samples from [0, 1).
-
-    >>> import twingrad
-    >>> x = twingrad.rand(2, 3); x.shape, bool(((x >= 0) & (x < 1)).all())
-    (twingrad.Size([2, 3]), True)
-    """
-    check_cpu(device, "a new tensor")
-    return _random(_rng[0].random(_shape(size)), dtype, requires_grad)
-
-
-def randn(
-    *size: int | Sequence[int],
-    dtype: DType | None = None,
-    device: Device | str | None = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Standard normal samples.
-
-    >>> import twingrad
-    >>> twingrad.manual_seed(0); round(twingrad.randn(10_000).std().item(), 1)
-    1.0
-    """
-    check_cpu(device, "a new tensor")
-    return _random(_rng[0].standard_normal(_shape(size)), dtype, requires_grad)
-
-
-def randn_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples in the shape (and dtype) of ``input``.
-
-    >>> import twingrad
-    >>> twingrad.randn_like(twingrad.zeros(2, 3, dtype=twingrad.float64)).dtype
-    twingrad.float64
-    """
-    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
-
-
-def rand_like(input: Tensor, dtype: DType | None = None, requires_grad: bool = False) -> Tensor:
-    """Uniform samples from [0, 1) in the shape (and dtype) of ``input``.
-
-    >>> import twingrad
-    >>> x = twingrad.rand_like(twingrad.zeros(100))
-    >>> bool((x >= 0).all() and (x < 1).all())
-    True
-    """
-    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
-
-
-def randint(
-    low: int,
-    high: int | Sequence[int] | None = None,
-    size: Sequence[int] | None = None,
-    dtype: DType | None = None,
-    device: Device | str | None = None,
-) -> Tensor:
-    """Integers drawn uniformly from [low, high); ``randint(high, size)`` starts at 0.
-
-    >>> import twingrad
-    >>> x = twingrad.randint(3, (100,)); x.dtype, set(x.tolist()) <= {0, 1, 2}
-    (twingrad.int64, True)
-    """
-    check_cpu(device, "a new tensor")
-    if size is None:
-        low, high, size = 0, low, high
-    if size is None:
-        raise TypeError("randint() needs a size, e.g. randint(0, 10, (3,))")
-    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
-    return Tensor._make(_rng[0].integers(low, high, size=_shape((tuple(size),))).astype(d.numpy))
-
-
-def randperm(n: int, dtype: DType | None = None) -> Tensor:
-    """A random permutation of ``0 .. n-1`` (int64 by default).
-
-    >>> import twingrad
-    >>> sorted(twingrad.randperm(5).tolist())
-    [0, 1, 2, 3, 4]
-    """
-    d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.int64
-    return Tensor._make(_rng[0].permutation(n).astype(d.numpy))

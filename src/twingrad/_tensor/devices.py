@@ -20,6 +20,8 @@ _TYPES = (
     "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
 )  # fmt: skip
 
+__all__ = ["device"]
+
 
 class device:  # noqa: N801  (PyTorch's name)
     """A device type and optional index: ``device("cpu")``, ``device("cuda", 0)``,

@@ -12,6 +12,17 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "bool_",
+    "dtype",
+    "float32",
+    "float64",
+    "fraction",
+    "get_default_dtype",
+    "int64",
+    "set_default_dtype",
+]
+
 
 class dtype:  # noqa: N801  (PyTorch's name)
     """A tensor element type: a numpy dtype with PyTorch's name and category."""
@@ -111,54 +122,3 @@ def of_array(array: np.ndarray) -> dtype:
     twingrad.float64
     """
     return _BY_NUMPY[array.dtype]
-
-
-def promote(*operands: Any) -> dtype:
-    """The dtype of an elementwise result, by PyTorch's type promotion.
-
-    Tensors with dimensions decide first, then 0-d tensors, then Python numbers; a later
-    group only matters when it brings a higher category (bool < int < float), and a
-    Python float alone gives the default dtype.
-
-    >>> import twingrad
-    >>> promote(twingrad.tensor([1, 2]), 2.5), promote(twingrad.tensor([1, 2]), 2)
-    (twingrad.float32, twingrad.int64)
-    """
-    from twingrad._tensor.tensor import Tensor
-
-    best = None  # (category, priority, dtype)
-    for x in operands:
-        if isinstance(x, Tensor):
-            d = x.dtype
-            priority = 2 if x._data.ndim else 1
-        elif isinstance(x, bool | np.bool_):
-            d, priority = bool_, 0
-        elif isinstance(x, int | np.integer):
-            d, priority = int64, 0
-        elif isinstance(x, Fraction):
-            d, priority = fraction, 0
-        elif isinstance(x, float | np.floating):
-            d, priority = get_default_dtype(), 0
-        else:
-            continue
-        if best is None:
-            best = (d.category, priority, d)
-            continue
-        category, best_priority, best_dtype = best
-        if d.category > category or (d.category == category and priority > best_priority):
-            best = (d.category, priority, d)
-        elif d.category == category and priority == best_priority and d is not best_dtype:
-            best = (category, priority, _wider(best_dtype, d))
-    return best[2] if best else get_default_dtype()
-
-
-def _wider(a: dtype, b: dtype) -> dtype:
-    if fraction in (a, b):
-        other = b if a is fraction else a
-        if other.is_floating_point:
-            raise TypeError(
-                f"cannot combine exact (fraction) and {other.name} tensors: convert one "
-                "with .to(twingrad.fraction) or .to(twingrad.float64) first"
-            )
-        return fraction
-    return float64 if float64 in (a, b) else a

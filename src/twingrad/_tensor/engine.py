@@ -4,49 +4,59 @@
 records the node: the rule, the input tensors in argument order, the op's parameters, and
 the version of each input (so an in-place change of an input is caught at backward time).
 
-`run_backward` walks the recorded graph in reverse topological order, asks the rule table
-for each input's vector-Jacobian product and undoes broadcasting in one place
-(`sum_to_shape`). With ``create_graph=True`` the same rules run on Tensors instead of numpy
-arrays, so the backward pass records a graph of its own: higher-order gradients for free.
+`run_backward` runs the one backward pass of `twingrad.core.graph.backward` over the
+recorded graph: at each node it asks the rule table for each input's vector-Jacobian
+product and undoes broadcasting in one place (`sum_to_shape`). With ``create_graph=True``
+the same rules run on Tensors instead of numpy arrays, so the backward pass records a graph
+of its own: higher-order gradients for free.
 
-Both run once per op, so they are written for speed: no per-call imports, no generators,
-and numpy's floating-point error state set through one context variable.
+Both run once per op, so they are written for speed: no per-call imports, and numpy's
+floating-point error state set through one context variable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from twingrad.core import graph
-from twingrad.core.graph import _grad_mode
+from twingrad.core.graph import Step, Trace, _grad_mode
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
     from twingrad.rules.rule import Rule
-else:
-    # The Tensor class. `twingrad._tensor.tensor` imports this module before it defines the
-    # class, then sets this name, so that the hot paths below need no import per call.
-    Tensor = None
 
-try:  # numpy >= 2: np.errstate is a context variable; setting it directly costs ~0.1 µs
-    from numpy._core.umath import _extobj_contextvar, _make_extobj
 
-    _QUIET = _make_extobj(all="ignore")
-    _enter = _extobj_contextvar.set
-    unquiet = _extobj_contextvar.reset
-except ImportError:  # older numpy: the public context manager (about 2 µs per op)
-    _QUIET = None
+def _errstate_switch() -> tuple[Callable[[], Any], Callable[[Any], None]]:
+    """The two halves of ``np.errstate(all="ignore")``, for code that runs once per op.
 
-    def _enter(_):
-        state = np.errstate(all="ignore")
-        state.__enter__()
-        return state
+    numpy >= 2 keeps its floating-point error state in a context variable; setting that
+    variable directly costs about 0.1 µs, where the public context manager costs about
+    2 µs, more than the whole of a small op. The variable and the function that makes its
+    value are private to numpy, so this is the one place that names them, and older numpy
+    gets the public context manager.
+    """
+    try:
+        from numpy._core.umath import _extobj_contextvar, _make_extobj
+    except ImportError:
 
-    def unquiet(state: Any) -> None:
-        state.__exit__(None, None, None)
+        def enter() -> Any:
+            state = np.errstate(all="ignore")
+            state.__enter__()
+            return state
+
+        def leave(state: Any) -> None:
+            state.__exit__(None, None, None)
+
+        return enter, leave
+    ignore_all = _make_extobj(all="ignore")
+    return lambda: _extobj_contextvar.set(ignore_all), _extobj_contextvar.reset
+
+
+_quiet, unquiet = _errstate_switch()
 
 
 def quiet() -> Any:
@@ -57,7 +67,7 @@ def quiet() -> Any:
     >>> inf
     array([inf])
     """
-    return _enter(_QUIET)
+    return _quiet()
 
 
 def apply(rule: Rule, *inputs: Tensor, **params: Any) -> Tensor:
@@ -68,7 +78,7 @@ def apply(rule: Rule, *inputs: Tensor, **params: Any) -> Tensor:
     >>> apply(RULES["mul"], twingrad.tensor([2.0], requires_grad=True), twingrad.tensor([3.0]))
     tensor([6.], grad_fn=<MulBackward0>)
     """
-    token = _enter(_QUIET)
+    token = _quiet()
     try:
         if len(inputs) == 2:
             data = rule.forward(inputs[0]._data, inputs[1]._data, **params)
@@ -78,7 +88,7 @@ def apply(rule: Rule, *inputs: Tensor, **params: Any) -> Tensor:
             data = rule.forward(*[x._data for x in inputs], **params)
     finally:
         unquiet(token)
-    out = Tensor._make(data)
+    out = type(inputs[0])._make(data)  # a Tensor, made by the operands' own class
     if _grad_mode.enabled:
         for x in inputs:
             if x._requires_grad:
@@ -275,51 +285,164 @@ def run_backward(
     retain_graph: bool,
     create_graph: bool,
     inputs: Iterable[Tensor] | None = None,
+    *,
+    trace: Trace | None = None,
+    check_saved: bool = True,
 ) -> dict[Tensor, np.ndarray | Tensor]:
     """Back-propagate ``seeds`` from ``roots``; return {tensor: gradient} for the leaves
     (and the tensors that called ``retain_grad``), or for ``inputs`` when given.
 
     Gradients are numpy arrays, or Tensors with ``create_graph`` (the backward pass then
-    records its own graph, so it can be differentiated again).
+    records its own graph, so it can be differentiated again). ``trace`` sees each
+    chain-rule step (a `Step`). ``check_saved=False`` reads a graph without refusing one
+    whose saved tensors were freed or changed in place: a walkthrough checks the changes
+    itself, and reads a freed graph (twingrad keeps what it saved).
 
     >>> import twingrad
     >>> x = twingrad.tensor([1.0, 2.0], requires_grad=True); y = (x * x).sum()
     >>> run_backward([y], [np.array(1.0, dtype=np.float32)], False, False)[x]
     array([2., 4.], dtype=float32)
     """
-    order = _backward_order(roots)
+    order = graph.topological_order(*roots, where=_requires_grad)
     grads = {}
     for r, s in zip(roots, seeds):
         grads[r] = grads[r] + s if r in grads else s
-    wanted = None if inputs is None else set(inputs)
-    results = {}
+    shares = _tensor_shares if create_graph else _array_shares
+    check = _check if check_saved else _unchecked
+    walk = _Pass(grads, None if inputs is None else set(inputs), retain_graph, shares, check)
     previous_mode = _grad_mode.enabled
     _grad_mode.enabled = create_graph
     token = quiet()
     try:
-        walk = _walk_tensors if create_graph else _walk_arrays
-        walk(reversed(order), grads, wanted, results, retain_graph)
+        graph.backward(order, walk.chain_rule, trace)
     finally:
         unquiet(token)
         _grad_mode.enabled = previous_mode
-    return results
+    return walk.results
 
 
-def _backward_order(roots) -> list:
-    """The nodes that gradients flow through, each after its inputs (sorted by creation
-    stamp, as `graph.topological_order`), found without recursion. Tensors that require no
-    grad (data, constants) are left out: no gradient goes to them."""
-    nodes = list(dict.fromkeys(roots))
-    seen = set(nodes)
-    stack = list(nodes)
-    while stack:
-        for p in stack.pop()._prev:
-            if p._requires_grad and p not in seen:
-                seen.add(p)
-                stack.append(p)
-                nodes.append(p)
-    nodes.sort(key=graph.stamp)
-    return nodes
+_requires_grad = operator.attrgetter("_requires_grad")  # no gradient goes to data, constants
+
+
+class _Pass:
+    """One backward pass over a tensor graph: the gradients sent so far, the ones to hand
+    back, and how the inputs' shares of a gradient are made (arrays, or Tensors)."""
+
+    __slots__ = ("grads", "results", "wanted", "retain_graph", "shares", "check")
+
+    def __init__(self, grads: dict, wanted: set | None, retain_graph: bool, shares, check):
+        self.grads, self.results, self.wanted = grads, {}, wanted
+        self.retain_graph, self.shares, self.check = retain_graph, shares, check
+
+    def chain_rule(self, node: Tensor, trace: Trace | None) -> None:
+        """The tensor engine's step of `graph.backward`: keep the node's gradient if it is
+        asked for, check the node, add each input's share into the input's gradient, and
+        free the node. A gradient is dropped once its node is done, so memory stays flat."""
+        g = self.grads.pop(node, None)
+        if g is None:
+            return
+        rule = node._op
+        if self.wanted is None:
+            if rule is None or node._retains_grad:
+                self.results[node] = g
+        elif node in self.wanted:
+            self.results[node] = g
+        if rule is None:
+            return
+        self.check(node, rule)
+        derivatives = None if rule.variadic else rule.derivatives  # variadic: by vjp
+        grads = self.grads
+        for i, p, local, vjp, gi in self.shares(node, rule, derivatives, g):
+            before = grads.get(p)
+            after = grads[p] = gi if before is None else before + gi
+            if trace is not None:
+                trace(Step(node, g, i, p, local, vjp, gi, before, after))
+        if not self.retain_graph:
+            node._freed = True
+
+
+def _unchecked(node: Tensor, rule: Rule) -> None:
+    """In place of `_check`, for a pass that reads a graph as it is."""
+
+
+def _array_shares(node: Tensor, rule: Rule, derivatives, g: np.ndarray) -> Iterator[tuple]:
+    """Each input's share of the gradient ``g`` of ``node``, with numpy arrays: (its
+    position, the input, its local derivative or None, the rule's vjp, the vjp summed to
+    the input's shape and cast to its dtype). Inputs that need no gradient, or that the
+    rule gives none (an index, a condition), are left out."""
+    prev, params, out = node._prev, node._params, node._data
+    args = [p._data for p in prev]
+    constants = rule.constant_derivatives  # (1, -1) for a - b, as the rule declares
+    for i, p in enumerate(prev):
+        if not p._requires_grad:
+            continue
+        local = None
+        if derivatives is not None:
+            if constants:
+                local = constants[i]
+                # no call, and for +-1 no multiplication; g is shared but never modified
+                # in place: the sums that accumulate make new arrays. A zero derivative
+                # (floor, sign) gives zeros even where g is inf or nan, as PyTorch's
+                # zeros_like(grad)
+                if local == 0:
+                    gi = np.zeros_like(g)
+                else:
+                    gi = g if local == 1 else -g if local == -1 else g * local
+            else:
+                d = derivatives[i]
+                if d is None:
+                    continue
+                local = d(out, *args, **params) if params else d(out, *args)
+                gi = g * local
+        else:
+            gi = rule.vjp(i, g, out, args, params)
+            if gi is None:
+                continue
+        target = p._data
+        if type(gi) is not np.ndarray:
+            # numpy gives 0-d results as scalars, whose methods are slow (reshape: 3 µs);
+            # a hand-written backward (autograd.Function) may give a Tensor
+            gi = gi._data if hasattr(gi, "_data") else np.asarray(gi, target.dtype)
+        share = gi
+        if share.shape != target.shape:
+            share = sum_to_shape(share, target.shape)
+        if share.dtype is not target.dtype and share.dtype != target.dtype:
+            share = share.astype(target.dtype)
+        yield i, p, local, gi, share
+
+
+def _tensor_shares(node: Tensor, rule: Rule, derivatives, g: Tensor) -> Iterator[tuple]:
+    """`_array_shares` for create_graph: the same rules run on Tensors, so each share is
+    recorded as it is computed and can be differentiated again."""
+    prev, params = node._prev, node._params or {}
+    constants = rule.constant_derivatives
+    for i, p in enumerate(prev):
+        if not p._requires_grad:
+            continue
+        local = None
+        if derivatives is not None:
+            d = derivatives[i]
+            if d is None:
+                continue
+            if constants and constants[i] == 0:  # zeros, as in the array pass
+                local = 0
+                gi = np.zeros_like(g._data if hasattr(g, "_data") else g)
+            else:
+                local = d(node, *prev, **params)
+                gi = g * local
+        else:
+            gi = rule.vjp(i, g, node, prev, params)
+            if gi is None:
+                continue
+        target = p._data
+        if not hasattr(gi, "_data"):
+            gi = type(node)._make(np.asarray(gi, dtype=target.dtype))
+        share = gi
+        if share._data.shape != target.shape:
+            share = sum_to_shape(share, target.shape)
+        if share._data.dtype != target.dtype:
+            share = share.to(target.dtype)
+        yield i, p, local, gi, share
 
 
 def _check(node, rule) -> tuple:
@@ -342,98 +465,3 @@ def _check(node, rule) -> tuple:
         if plan[1] and node._version[1] > seq:  # its output was changed in place since
             raise _output_modified_error(node)
     return plan
-
-
-def _visit(order, grads, wanted, results, retain_graph: bool):
-    """The nodes a backward pass runs, in order, as (node, its gradient, rule, derivatives):
-    the one walk both passes share. It keeps the gradients asked for, checks each node
-    before its backward, and frees it once the caller has sent its inputs their share."""
-    for node in order:
-        g = grads.pop(node, None)
-        if g is None:
-            continue
-        rule = node._op
-        if wanted is None:
-            if rule is None or node._retains_grad:
-                results[node] = g
-        elif node in wanted:
-            results[node] = g
-        if rule is None:
-            continue
-        derivatives = _check(node, rule)[2]
-        yield node, g, rule, derivatives
-        if not retain_graph:
-            node._freed = True
-
-
-def _walk_arrays(order, grads, wanted, results, retain_graph: bool) -> None:
-    """The backward pass on numpy arrays: the loop that ``loss.backward()`` runs."""
-    for node, g, rule, derivatives in _visit(order, grads, wanted, results, retain_graph):
-        prev, params, out = node._prev, node._params, node._data
-        args = [p._data for p in prev]
-        constants = rule.constant_derivatives  # (1, -1) for a - b, as the rule declares
-        for i, p in enumerate(prev):
-            if not p._requires_grad:
-                continue
-            if derivatives is not None:
-                if constants:
-                    c = constants[i]
-                    # no call, and for +-1 no multiplication; g is shared but never
-                    # modified in place: the sums below make new arrays. A zero
-                    # derivative (floor, sign) gives zeros even where g is inf or nan,
-                    # as PyTorch's zeros_like(grad)
-                    if c == 0:
-                        gi = np.zeros_like(g)
-                    else:
-                        gi = g if c == 1 else -g if c == -1 else g * c
-                else:
-                    d = derivatives[i]
-                    if d is None:
-                        continue
-                    gi = g * (d(out, *args, **params) if params else d(out, *args))
-            else:
-                gi = rule.vjp(i, g, out, args, params)
-                if gi is None:
-                    continue
-            if type(gi) is not np.ndarray:
-                # numpy gives 0-d results as scalars, whose methods are slow (reshape: 3 µs)
-                gi = gi._data if isinstance(gi, Tensor) else np.asarray(gi, p._data.dtype)
-            target = p._data
-            if gi.shape != target.shape:
-                gi = sum_to_shape(gi, target.shape)
-            if gi.dtype is not target.dtype and gi.dtype != target.dtype:
-                gi = gi.astype(target.dtype)
-            before = grads.get(p)
-            grads[p] = gi if before is None else before + gi
-
-
-def _walk_tensors(order, grads, wanted, results, retain_graph: bool) -> None:
-    """The backward pass on Tensors (create_graph): the same rules, recorded as they run."""
-    for node, g, rule, derivatives in _visit(order, grads, wanted, results, retain_graph):
-        prev, params = node._prev, node._params or {}
-        for i, p in enumerate(prev):
-            if not p._requires_grad:
-                continue
-            if derivatives is not None:
-                d = derivatives[i]
-                if d is None:
-                    continue
-                if rule.constant_derivatives and rule.constant_derivatives[i] == 0:
-                    gi = np.zeros_like(
-                        g._data if isinstance(g, Tensor) else g
-                    )  # as in the array pass
-                else:
-                    gi = g * d(node, *prev, **params)
-            else:
-                gi = rule.vjp(i, g, node, prev, params)
-                if gi is None:
-                    continue
-            target = p._data
-            if not isinstance(gi, Tensor):
-                gi = Tensor._make(np.asarray(gi, dtype=target.dtype))
-            if gi._data.shape != target.shape:
-                gi = sum_to_shape(gi, target.shape)
-            if gi._data.dtype != target.dtype:
-                gi = gi.to(target.dtype)
-            before = grads.get(p)
-            grads[p] = gi if before is None else before + gi

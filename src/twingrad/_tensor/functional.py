@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from twingrad._tensor.base import TensorBase
 from twingrad._tensor.engine import run_backward
 
 if TYPE_CHECKING:
@@ -27,8 +28,6 @@ def grad_seed(output: Tensor, gradient: Any, create_graph: bool) -> Tensor | np.
     >>> grad_seed(twingrad.ones(2, requires_grad=True).sum(), None, False)
     array(1., dtype=float32)
     """
-    from twingrad._tensor.tensor import Tensor
-
     if not output.requires_grad:
         raise RuntimeError(
             "element 0 of tensors does not require grad and does not have a grad_fn: "
@@ -46,7 +45,7 @@ def grad_seed(output: Tensor, gradient: Any, create_graph: bool) -> Tensor | np.
 
             seed = np.full(output._data.shape, Fraction(1), dtype=object)
     else:
-        if not isinstance(gradient, Tensor):
+        if not isinstance(gradient, TensorBase):
             from twingrad._tensor.creation import tensor
 
             gradient = tensor(gradient, dtype=output.dtype)
@@ -58,7 +57,7 @@ def grad_seed(output: Tensor, gradient: Any, create_graph: bool) -> Tensor | np.
         if create_graph:
             return gradient
         seed = gradient._data.astype(output._data.dtype, copy=False)
-    return Tensor._make(seed) if create_graph else seed
+    return output._make(seed) if create_graph else seed
 
 
 def grad(
@@ -76,12 +75,10 @@ def grad(
     >>> grad((x * x).sum(), x), x.grad
     ((tensor([2., 4.]),), None)
     """
-    from twingrad._tensor.tensor import Tensor
-
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single = isinstance(inputs, Tensor)
+    outputs = [outputs] if isinstance(outputs, TensorBase) else list(outputs)
+    single = isinstance(inputs, TensorBase)
     inputs = [inputs] if single else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+    if grad_outputs is None or isinstance(grad_outputs, TensorBase):
         grad_outputs = [grad_outputs] * len(outputs)
     if retain_graph is None:
         retain_graph = create_graph
@@ -97,8 +94,8 @@ def grad(
                     "to get None for it"
                 )
             out.append(None)
-        elif isinstance(g, Tensor):
+        elif isinstance(g, TensorBase):
             out.append(g)
         else:
-            out.append(Tensor._make(np.array(g, dtype=x.dtype.numpy, copy=True)))
+            out.append(x._make(np.array(g, dtype=x.dtype.numpy, copy=True)))
     return tuple(out)

@@ -1,9 +1,10 @@
-"""Indexing: ``x[...]``, ``x[...] = value``, gather, index_select, masked_fill, tril/triu.
+"""Indexing: ``x[...]``, ``x[...] = value`` and masked_fill.
 
 Every read goes through one rule, ``index``, whose backward adds the gradient into zeros of
 the input's shape (so an element picked twice gets both gradients); every write goes
 through ``index_put``. An index is first put in numpy's form and checked the way PyTorch
-checks it, so errors name the index, the dimension and its size.
+checks it, so errors name the index, the dimension and its size. gather, index_select
+and tril/triu, built on these, are in `selection`.
 
 Basic indexing (ints, slices, None, ``...``) returns a view that shares memory and the
 version counter with its input, as in PyTorch: an in-place change through the view is
@@ -26,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from twingrad._tensor import dtypes
+from twingrad._tensor.base import TensorBase
 from twingrad._tensor.engine import apply
-from twingrad.core.graph import is_grad_enabled
+from twingrad._tensor.inplace import check_write_through_view
+from twingrad._tensor.promotion import broadcast_shapes
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:
@@ -35,19 +38,14 @@ if TYPE_CHECKING:
 
     Scalar = bool | int | float | Fraction  # a value written into a tensor
 
+__all__ = ["masked_fill"]
+
 INDEX, INDEX_PUT = RULES["index"], RULES["index_put"]
-
-
-def _tensor_class():
-    from twingrad._tensor.tensor import Tensor
-
-    return Tensor
 
 
 def _index_array(k, what: str = "tensors used as indices") -> np.ndarray:
     """An index tensor, array or list as an int64 or bool numpy array."""
-    Tensor = _tensor_class()
-    a = k._data if isinstance(k, Tensor) else k
+    a = k._data if isinstance(k, TensorBase) else k
     if isinstance(a, range):  # x[range(n), target], as in "What is torch.nn really?"
         a = np.arange(a.start, a.stop, a.step, dtype=np.int64)
     if isinstance(a, list | tuple):
@@ -66,13 +64,12 @@ def _index_array(k, what: str = "tensors used as indices") -> np.ndarray:
         return a.astype(np.int64, copy=False)
     if a.dtype == np.bool_:
         return a
-    kind = dtypes.of_array(a).name if isinstance(k, Tensor) else a.dtype.name
+    kind = dtypes.of_array(a).name if isinstance(k, TensorBase) else a.dtype.name
     raise IndexError(f"{what} must be long, int or bool tensors, got {kind}")
 
 
 def _item(k):
     """One entry of an index in numpy's form, refusing what PyTorch refuses."""
-    Tensor = _tensor_class()
     if k is None or k is Ellipsis:
         return k
     if isinstance(k, bool | np.bool_):
@@ -84,7 +81,7 @@ def _item(k):
         if step is not None and step <= 0:
             raise ValueError(f"step must be greater than zero, got {step} (flip() reverses)")
         return slice(start, stop, step)
-    if isinstance(k, Tensor | np.ndarray | list | tuple | range):
+    if isinstance(k, TensorBase | np.ndarray | list | tuple | range):
         a = _index_array(k)
         # PyTorch selects with a 0-d integer tensor as with an int (a view, no copy)
         return int(a) if a.ndim == 0 and a.dtype != np.bool_ else a
@@ -217,19 +214,19 @@ def take(input: Tensor, index: tuple[Any, ...], basic: bool) -> Tensor:
     return out
 
 
-def _value_tensor(value, dtype: dtypes.dtype, target: tuple, what: str):
+def _value_tensor(value, x: Tensor, target: tuple, what: str) -> Tensor:
     """The value written by ``x[index] = value`` as a tensor of ``x``'s dtype that
     broadcasts to the indexed shape ``target``."""
-    Tensor = _tensor_class()
+    dtype = x.dtype
     if isinstance(value, list | tuple):
         raise TypeError(
             f"can't assign a {type(value).__name__} to a tensor; wrap it with "
             "twingrad.tensor(...) first"
         )
-    if not isinstance(value, Tensor):
+    if not isinstance(value, TensorBase):
         if dtype is dtypes.fraction:
-            return Tensor._make(np.array(Fraction(value), dtype=object))
-        return Tensor._make(np.array(value, dtype=dtype.numpy))
+            return x._make(np.array(Fraction(value), dtype=object))
+        return x._make(np.array(value, dtype=dtype.numpy))
     if value.dtype is not dtype:
         # a cast to an integer or bool dtype has no gradient
         value = value.to(dtype) if dtype.is_floating_point else value.detach().to(dtype)
@@ -252,78 +249,6 @@ def _indexed_shape(shape: tuple, index: tuple) -> tuple:
     return np.broadcast_to(np.zeros((), np.bool_), shape)[index].shape
 
 
-def _check_index_dtype(op: str, index) -> None:
-    if index.dtype is not dtypes.int64:
-        raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {index.dtype.name}")
-
-
-def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """Values along ``dim`` at the positions in ``index``: ``out[i][j] = input[i][index[i][j]]``
-    for ``dim=1``. The result has ``index``'s shape.
-
-    >>> import twingrad
-    >>> x = twingrad.tensor([[1.0, 2.0], [3.0, 4.0]])
-    >>> twingrad.gather(x, 1, twingrad.tensor([[0, 0], [1, 0]]))
-    tensor([[1., 1.],
-            [4., 3.]])
-    """
-    _check_index_dtype("gather", index)
-    ndim = max(input.ndim, 1)
-    if max(index.ndim, 1) != ndim:
-        raise RuntimeError(
-            f"Index tensor must have the same number of dimensions as input tensor: index "
-            f"{list(index.shape)}, input {list(input.shape)}"
-        )
-    dim = input._dim(dim)
-    in_shape, ix_shape = tuple(input.shape) or (1,), tuple(index.shape) or (1,)
-    for d in range(ndim):
-        if d != dim and ix_shape[d] > in_shape[d]:
-            raise RuntimeError(
-                f"Size does not match at dimension {d} expected index {list(index.shape)} to "
-                f"be no larger than self {list(input.shape)} apart from dimension {dim}"
-            )
-    positions = index._data.reshape(ix_shape)
-    bad = positions[(positions < 0) | (positions >= in_shape[dim])]
-    if bad.size:
-        raise RuntimeError(
-            f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size "
-            f"{in_shape[dim]}"
-        )
-    # out[i, j] = x[i, index[i, j]]: an integer index for every axis, broadcast together
-    key = tuple(
-        positions
-        if d == dim
-        else np.arange(ix_shape[d]).reshape([-1 if e == d else 1 for e in range(ndim)])
-        for d in range(ndim)
-    )
-    x = input if input.ndim else input.reshape(1)
-    out = take(x, key + (Ellipsis,), basic=False)
-    return out if index.ndim else out.reshape(())
-
-
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """The entries of ``input`` along ``dim`` at the positions in the vector ``index``.
-
-    >>> import twingrad
-    >>> twingrad.index_select(twingrad.tensor([[1, 2, 3]]), 1, twingrad.tensor([2, 0]))
-    tensor([[3, 1]])
-    """
-    _check_index_dtype("index_select", index)
-    if index.ndim > 1:
-        raise IndexError(
-            f"index_select(): Index is supposed to be a vector, got shape {list(index.shape)}"
-        )
-    dim = input._dim(dim)
-    x = input if input.ndim else input.reshape(1)
-    positions = index._data.reshape(-1)
-    n = x.shape[dim]
-    bad = positions[(positions < 0) | (positions >= n)]
-    if bad.size:
-        raise IndexError(f"index {int(bad[0])} is out of bounds for dimension {dim} with size {n}")
-    out = take(x, (slice(None),) * dim + (positions, Ellipsis), basic=False)
-    return out if input.ndim else out.reshape(())
-
-
 def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Scalar) -> Tensor:
     """``input`` with ``value`` where the bool ``mask`` (broadcast) is True.
 
@@ -332,14 +257,11 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Scalar) -> Tensor:
     >>> x.masked_fill(x > 1.5, 0.0)
     tensor([1., 0., 0.])
     """
-    from twingrad._tensor.elementwise import broadcast_shapes
-
     if mask.dtype is not dtypes.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.name}"
         )
-    Tensor = _tensor_class()
-    if isinstance(value, Tensor) and value.ndim != 0:
+    if isinstance(value, TensorBase) and value.ndim != 0:
         raise RuntimeError(
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
             f"{value.ndim} dimension(s)."
@@ -347,73 +269,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | Scalar) -> Tensor:
     shape = tuple(broadcast_shapes(tuple(input.shape), tuple(mask.shape)))
     x = input.expand(shape) if tuple(input.shape) != shape else input
     key = (np.broadcast_to(mask._data, shape), Ellipsis)
-    v = _value_tensor(value, input.dtype, (), "value")
+    v = _value_tensor(value, input, (), "value")
     return apply(INDEX_PUT, x, v, index=key)
-
-
-def _triangle(input, diagonal: int, lower: bool):
-    """``input`` with the elements off one side of ``diagonal`` zeroed (tril/triu)."""
-    op = "tril" if lower else "triu"
-    if input.ndim < 2:
-        raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions")
-    rows, cols = input.shape[-2:]
-    keep = np.tri(rows, cols, diagonal, dtype=bool)
-    if not lower:
-        keep = ~np.tri(rows, cols, diagonal - 1, dtype=bool)
-    # masked_fill rather than a product with the mask: -inf above the diagonal (a causal
-    # attention mask) must become 0, and -inf * 0 is nan
-    return masked_fill(input, _tensor_class()._make(~keep), 0)
-
-
-def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    """The lower triangle of the last two dims: elements above ``diagonal`` set to 0.
-
-    ``diagonal`` 0 is the main diagonal, 1 the one above it, -1 the one below.
-
-    >>> import twingrad
-    >>> twingrad.tril(twingrad.ones(3, 3))
-    tensor([[1., 0., 0.],
-            [1., 1., 0.],
-            [1., 1., 1.]])
-    """
-    return _triangle(input, diagonal, lower=True)
-
-
-def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    """The upper triangle of the last two dims: elements below ``diagonal`` set to 0.
-
-    >>> import twingrad
-    >>> twingrad.triu(twingrad.arange(1, 7).reshape(2, 3), diagonal=1)
-    tensor([[0, 2, 3],
-            [0, 0, 6]])
-    """
-    return _triangle(input, diagonal, lower=False)
-
-
-def _check_write_through_view(view) -> None:
-    """Refuse an in-place write through a view when the gradient would be wrong.
-
-    PyTorch rewrites the history of the viewed tensor (the base) after such a write; here
-    the base keeps its old history, so a write that has to reach the graph is refused.
-    Only a view recorded in the graph knows its base: writing a tensor that requires grad
-    through a view of one that does not is not caught.
-    """
-    base = view
-    while base._op is not None and base._prev and base._prev[0]._version is base._version:
-        base = base._prev[0]  # a view (index, permute, reshape) shares its input's version
-    if base is view or not is_grad_enabled():
-        return
-    if base.requires_grad and base._op is None:
-        raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place "
-            "operation; wrap the update in `with twingrad.no_grad():`"
-        )
-    if base.requires_grad:
-        raise RuntimeError(
-            "an in-place write through a view (such as x[0][1] = v or x.t()[0] = v) would not "
-            f"reach the gradient of the tensor of shape {list(base.shape)} it views; write "
-            "into that tensor with one index (x[0, 1] = v), or clone() the view first"
-        )
 
 
 class IndexingOps:
@@ -430,73 +287,13 @@ class IndexingOps:
         index, _, layout = normalize_index(tuple(self.shape), key)
         target = _indexed_shape(tuple(self.shape), index)
         if layout is None:
-            v = _value_tensor(value, self.dtype, target, "value")
+            v = _value_tensor(value, self, target, "value")
         else:  # the value comes in PyTorch's layout of the indexed result
             target = tuple(target[i] for i in layout)
-            v = _value_tensor(value, self.dtype, target, "value").expand(target)
+            v = _value_tensor(value, self, target, "value").expand(target)
             v = v.permute(*np.argsort(layout).tolist())
-        _check_write_through_view(self)
+        check_write_through_view(self)
         self._inplace(apply(INDEX_PUT, self, v, index=index))
-
-    def gather(self, dim: int, index: Tensor) -> Tensor:
-        """`twingrad.gather` as a method: ``out[i][j] = self[i][index[i][j]]`` for dim 1.
-
-        >>> import twingrad
-        >>> twingrad.tensor([[1, 2], [3, 4]]).gather(1, twingrad.tensor([[1], [0]]))
-        tensor([[2],
-                [3]])
-        """
-        return gather(self, dim, index)
-
-    def index_select(self, dim: int, index: Tensor) -> Tensor:
-        """`twingrad.index_select` as a method: the entries ``index`` picks along ``dim``.
-
-        >>> import twingrad
-        >>> twingrad.tensor([[1, 2], [3, 4]]).index_select(0, twingrad.tensor([1, 1]))
-        tensor([[3, 4],
-                [3, 4]])
-        """
-        return index_select(self, dim, index)
-
-    def masked_fill(self, mask: Tensor, value: Tensor | Scalar) -> Tensor:
-        """`twingrad.masked_fill` as a method: ``value`` where ``mask`` is True.
-
-        >>> import twingrad
-        >>> twingrad.tensor([1.0, 2.0]).masked_fill(twingrad.tensor([True, False]), 0.0)
-        tensor([0., 2.])
-        """
-        return masked_fill(self, mask, value)
-
-    def masked_fill_(self, mask: Tensor, value: Tensor | Scalar) -> Tensor:
-        """``masked_fill`` in place.
-
-        >>> import twingrad
-        >>> x = twingrad.tensor([1.0, 2.0])
-        >>> x.masked_fill_(twingrad.tensor([False, True]), -1.0)
-        tensor([ 1., -1.])
-        """
-        _check_write_through_view(self)
-        return self._inplace(masked_fill(self, mask, value))
-
-    def tril(self, diagonal: int = 0) -> Tensor:
-        """`twingrad.tril` as a method: the lower triangle, zeros above ``diagonal``.
-
-        >>> import twingrad
-        >>> twingrad.ones(2, 2).tril()
-        tensor([[1., 0.],
-                [1., 1.]])
-        """
-        return tril(self, diagonal)
-
-    def triu(self, diagonal: int = 0) -> Tensor:
-        """`twingrad.triu` as a method: the upper triangle, zeros below ``diagonal``.
-
-        >>> import twingrad
-        >>> twingrad.ones(2, 2).triu()
-        tensor([[1., 1.],
-                [0., 1.]])
-        """
-        return triu(self, diagonal)
 
     @classmethod
     def __twingrad_rule__(cls, name: str, *args: Any, **params: Any) -> Tensor:
@@ -513,16 +310,16 @@ class IndexingOps:
         >>> twingrad.Tensor.__twingrad_rule__("index_put", x, 0, index=(1,))
         tensor([2., 0.], grad_fn=<IndexPutBackward0>)
         """
-        Tensor = _tensor_class()  # not cls: the first operand may be a Parameter
-        like = next(a for a in args if isinstance(a, Tensor)).dtype
+        first = next(a for a in args if isinstance(a, TensorBase))
+        like = first.dtype
         operands = []
         for a in args:
-            if isinstance(a, Tensor):
+            if isinstance(a, TensorBase):
                 operands.append(a)
             elif isinstance(a, np.ndarray | np.generic):
-                operands.append(Tensor._make(a))
+                operands.append(first._make(a))  # _make gives a plain Tensor, even on a Parameter
             elif like is dtypes.fraction:
-                operands.append(Tensor._make(np.array(Fraction(a), dtype=object)))
+                operands.append(first._make(np.array(Fraction(a), dtype=object)))
             else:
-                operands.append(Tensor._make(np.array(a, dtype=like.numpy)))
+                operands.append(first._make(np.array(a, dtype=like.numpy)))
         return apply(RULES[name], *operands, **params)

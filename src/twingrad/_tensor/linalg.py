@@ -1,23 +1,38 @@
-"""Matrix products with PyTorch's 1-D, 2-D and batched broadcasting rules.
+"""Linear algebra: matrix products with PyTorch's 1-D, 2-D and batched broadcasting
+rules (matmul, mm, bmm), and the vector and matrix helpers built on them: dot, mv, outer,
+diagonal, diag, trace.
+
+matmul is one rule of the table. dot and mv are matmul after PyTorch's checks; outer is a
+broadcast product; diagonal takes the diagonal with an integer index (the index rule), and
+diag builds a matrix by indexing the vector padded with one zero (the pad rule). Their
+gradients are those rules', and the bridge replays them with no entry of their own.
 
 >>> import twingrad
->>> a = twingrad.ones(4, 8); b = twingrad.ones(8, 3)
->>> (a @ b).shape
-twingrad.Size([4, 3])
+>>> m = twingrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+>>> (m @ twingrad.ones(2, 3)).shape
+twingrad.Size([2, 3])
+>>> m.trace().backward()
+>>> m.grad
+tensor([[1., 0.],
+        [0., 1.]])
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from twingrad._tensor import dtypes
 from twingrad._tensor.engine import apply
+from twingrad._tensor.padding import pad
+from twingrad._tensor.promotion import broadcast_shapes, operand, promote
 from twingrad.rules import RULES
 
 if TYPE_CHECKING:
-    from numpy.typing import ArrayLike
-
     from twingrad._tensor.tensor import Tensor
+
+__all__ = ["bmm", "diag", "diagonal", "dot", "matmul", "mm", "mv", "outer", "trace"]
 
 MATMUL = RULES["matmul"]
 
@@ -50,14 +65,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
             f"{_shape_text(b.shape)})"
         )
     if a.ndim > 2 or b.ndim > 2:
-        from twingrad._tensor.elementwise import broadcast_shapes
-
         broadcast_shapes(a.shape[:-2], b.shape[:-2])
     if a.dtype is not b.dtype:
-        from twingrad._tensor.elementwise import operand
-
         # PyTorch refuses mixed dtypes here; twingrad promotes as for elementwise ops
-        d = dtypes.promote(input, other)
+        d = promote(input, other)
         input, other = operand(input, d), operand(other, d)
     return apply(MATMUL, input, other)
 
@@ -93,43 +104,132 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
-class LinalgOps:
-    """Tensor methods for matrix products (mixed into `Tensor`)."""
+def _no_bool(op: str, *tensors: Tensor) -> None:
+    for t in tensors:
+        if t.dtype is dtypes.bool_:
+            raise RuntimeError(f"\"{op}\" not implemented for 'Bool'; convert with .long() first")
 
-    __slots__ = ()
 
-    def __matmul__(self, other: Tensor) -> Tensor:
-        return matmul(self, other)
+def _same_dtype(op: str, a: Tensor, b: Tensor) -> None:
+    if a.dtype is not b.dtype:
+        raise RuntimeError(
+            f"{op}: expected both arguments to have the same dtype, but found "
+            f"{a.dtype.name} and {b.dtype.name}"
+        )
 
-    def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        from twingrad._tensor.creation import tensor
 
-        return matmul(tensor(other, dtype=self.dtype), self)
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """The dot product of two 1-D tensors of one length and one dtype.
 
-    def matmul(self, other: Tensor) -> Tensor:
-        """`twingrad.matmul` as a method (the ``@`` operator).
+    >>> import twingrad
+    >>> twingrad.dot(twingrad.tensor([1, 2]), twingrad.tensor([3, 4]))
+    tensor(11)
+    """
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+    _same_dtype("dot", input, tensor)
+    _no_bool("dot", input)
+    if input.shape[0] != tensor.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size: dot needs vectors of one length, got "
+            f"{input.shape[0]} and {tensor.shape[0]}"
+        )
+    return matmul(input, tensor)
 
-        >>> import twingrad
-        >>> twingrad.tensor([[1, 2]]).matmul(twingrad.tensor([[3], [4]]))
-        tensor([[11]])
-        """
-        return matmul(self, other)
 
-    def mm(self, mat2: Tensor) -> Tensor:
-        """`twingrad.mm` as a method: the product of two matrices.
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """The product of a matrix (n, m) and a vector (m,): a vector (n,).
 
-        >>> import twingrad
-        >>> twingrad.eye(2).mm(twingrad.tensor([[1.0, 2.0], [3.0, 4.0]]))
-        tensor([[1., 2.],
-                [3., 4.]])
-        """
-        return mm(self, mat2)
+    >>> import twingrad
+    >>> twingrad.mv(twingrad.tensor([[1, 2], [3, 4]]), twingrad.tensor([1, 1]))
+    tensor([3, 7])
+    """
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(
+            f"mv: expected a matrix and a vector, got {input.ndim}D and {vec.ndim}D tensors"
+        )
+    _same_dtype("mv", input, vec)
+    _no_bool("mv", input)
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({input.shape[0]}), mat "
+            f"({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})"
+        )
+    return matmul(input, vec)
 
-    def bmm(self, mat2: Tensor) -> Tensor:
-        """`twingrad.bmm` as a method: the products of two batches of matrices.
 
-        >>> import twingrad
-        >>> twingrad.ones(5, 2, 3).bmm(twingrad.ones(5, 3, 4)).shape
-        twingrad.Size([5, 2, 4])
-        """
-        return bmm(self, mat2)
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """The outer product of two vectors: ``out[i, j] = input[i] * vec2[j]``.
+
+    >>> import twingrad
+    >>> twingrad.outer(twingrad.tensor([1, 2]), twingrad.tensor([1, 10, 100]))
+    tensor([[  1,  10, 100],
+            [  2,  20, 200]])
+    """
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return input.unsqueeze(1) * vec2
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal of the planes (dim1, dim2), as the last dim of the result; ``offset``
+    above the main diagonal (below when negative).
+
+    >>> import twingrad
+    >>> x = twingrad.tensor([[1, 2, 3], [4, 5, 6]])
+    >>> twingrad.diagonal(x), twingrad.diagonal(x, 1), twingrad.diagonal(x, -1)
+    (tensor([1, 5]), tensor([2, 6]), tensor([4]))
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"diagonal(): expected a tensor of at least 2 dims, got {input.ndim}D")
+    d1, d2 = input._dim(dim1), input._dim(dim2)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    rest = [d for d in range(input.ndim) if d not in (d1, d2)]
+    x = input.permute(*rest, d1, d2)
+    n1, n2 = input.shape[d1], input.shape[d2]
+    first_row, first_col = max(-offset, 0), max(offset, 0)
+    length = max(0, min(n1 - first_row, n2 - first_col))
+    steps = np.arange(length, dtype=np.int64)
+    return x[..., x._make(steps + first_row), x._make(steps + first_col)]
+
+
+_diagonal = diagonal  # diag's argument takes the name (PyTorch's)
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A vector made the ``diagonal``-th diagonal of a square matrix (zeros elsewhere), or
+    the ``diagonal``-th diagonal of a matrix as a vector.
+
+    >>> import twingrad
+    >>> twingrad.diag(twingrad.tensor([1, 2]), 1)
+    tensor([[0, 1, 0],
+            [0, 0, 2],
+            [0, 0, 0]])
+    """
+    if input.ndim == 2:
+        return _diagonal(input, diagonal)
+    if input.ndim != 1:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+    n = input.shape[0]
+    size = n + abs(diagonal)
+    # every entry indexes the vector padded with one zero: its element on the diagonal,
+    # the zero (position n) elsewhere
+    where = np.full((size, size), n, dtype=np.int64)
+    steps = np.arange(n)
+    where[steps + max(-diagonal, 0), steps + max(diagonal, 0)] = steps
+    return pad(input, (0, 1))[input._make(where)]
+
+
+def trace(input: Tensor) -> Tensor:
+    """The sum of the main diagonal of a matrix; integers sum to int64.
+
+    >>> import twingrad
+    >>> twingrad.trace(twingrad.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    tensor(5.)
+    """
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    _no_bool("trace", input)
+    return diagonal(input).sum()

@@ -20,11 +20,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad._tensor import dtypes, engine
-from twingrad._tensor.elementwise import DIV, SQRT, binary, pow, unary
+from twingrad._tensor import dtypes
+from twingrad._tensor.elementwise import pow
+from twingrad._tensor.promotion import DIV, binary, unary
+from twingrad.rules import RULES
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
+
+__all__ = ["isfinite", "isinf", "isnan", "reciprocal", "rsqrt", "square"]
 
 
 def square(input: Tensor) -> Tensor:
@@ -46,7 +50,7 @@ def rsqrt(input: Tensor) -> Tensor:
     >>> twingrad.rsqrt(twingrad.tensor([4, 0]))
     tensor([0.5000,    inf])
     """
-    return reciprocal(unary(SQRT, input))
+    return reciprocal(unary(RULES["sqrt"], input))
 
 
 def reciprocal(input: Tensor) -> Tensor:
@@ -65,7 +69,7 @@ def _test(input: Tensor, test, exact_answer: bool) -> Tensor:
         array = np.full(data.shape, exact_answer)
     else:
         array = test(data)
-    return engine.Tensor._make(np.asarray(array, dtype=np.bool_))
+    return input._make(np.asarray(array, dtype=np.bool_))
 
 
 def isnan(input: Tensor) -> Tensor:
@@ -96,63 +100,3 @@ def isfinite(input: Tensor) -> Tensor:
     tensor([ True, False, False])
     """
     return _test(input, np.isfinite, True)
-
-
-class MathOps:
-    """Tensor methods for the ops above (mixed into `Tensor`)."""
-
-    __slots__ = ()
-
-    def square(self) -> Tensor:
-        """`twingrad.square` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([3.0]).square()
-        tensor([9.])
-        """
-        return square(self)
-
-    def rsqrt(self) -> Tensor:
-        """`twingrad.rsqrt` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([4.0]).rsqrt()
-        tensor([0.5000])
-        """
-        return rsqrt(self)
-
-    def reciprocal(self) -> Tensor:
-        """`twingrad.reciprocal` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([4.0]).reciprocal()
-        tensor([0.2500])
-        """
-        return reciprocal(self)
-
-    def isnan(self) -> Tensor:
-        """`twingrad.isnan` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([float("nan")]).isnan()
-        tensor([True])
-        """
-        return isnan(self)
-
-    def isinf(self) -> Tensor:
-        """`twingrad.isinf` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([float("inf")]).isinf()
-        tensor([True])
-        """
-        return isinf(self)
-
-    def isfinite(self) -> Tensor:
-        """`twingrad.isfinite` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([1.0]).isfinite()
-        tensor([True])
-        """
-        return isfinite(self)

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from twingrad._tensor import creation, dtypes, engine
+from twingrad._tensor import dtypes
+from twingrad._tensor.base import TensorBase
 from twingrad._tensor.devices import check_cpu
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
     DType = dtypes.dtype | str | type
 
+__all__ = ["as_tensor", "is_tensor", "numel"]
+
 
 def is_tensor(obj: Any) -> bool:
     """Whether ``obj`` is a twingrad Tensor (a Parameter is one).
@@ -38,7 +41,7 @@ def is_tensor(obj: Any) -> bool:
     >>> twingrad.is_tensor(twingrad.zeros(1)), twingrad.is_tensor([1.0])
     (True, False)
     """
-    return isinstance(obj, engine.Tensor)
+    return isinstance(obj, TensorBase)
 
 
 def numel(input: Tensor) -> int:
@@ -48,7 +51,7 @@ def numel(input: Tensor) -> int:
     >>> twingrad.numel(twingrad.zeros(2, 3))
     6
     """
-    if not isinstance(input, engine.Tensor):
+    if not isinstance(input, TensorBase):
         raise TypeError(f"numel(): argument 'input' must be Tensor, not {type(input).__name__}")
     return input.numel()
 
@@ -69,9 +72,11 @@ def as_tensor(
     >>> t
     tensor([5., 2.], dtype=twingrad.float64)
     """
+    from twingrad._tensor import creation  # which imports Tensor, whose bases this module has
+
     check_cpu(device, "a new tensor")
     d = None if dtype is None else dtypes.as_dtype(dtype)
-    if isinstance(data, engine.Tensor):
+    if isinstance(data, TensorBase):
         return data if d is None else data.to(d)
     if isinstance(data, np.ndarray) and data.dtype != object:
         shared = d is None or d.numpy == data.dtype
@@ -86,6 +91,8 @@ class NewTensorOps:
     __slots__ = ()
 
     def _new(self, fill: Any, size: tuple, dtype: DType | None, device, requires_grad: bool):
+        from twingrad._tensor import creation
+
         check_cpu(device, "a new tensor")
         d = self.dtype if dtype is None else dtypes.as_dtype(dtype)
         return creation.full(creation._shape(size), fill, dtype=d, requires_grad=requires_grad)
@@ -171,8 +178,10 @@ class NewTensorOps:
         >>> twingrad.zeros(1).new_tensor([1, 2])
         tensor([1., 2.])
         """
+        from twingrad._tensor import creation
+
         check_cpu(device, "a new tensor")
-        if isinstance(data, engine.Tensor):
+        if isinstance(data, TensorBase):
             warnings.warn(
                 "To copy construct from a tensor, it is recommended to use "
                 "sourceTensor.detach().clone() or sourceTensor.detach().clone()."

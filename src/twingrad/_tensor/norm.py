@@ -28,12 +28,15 @@ from typing import TYPE_CHECKING
 
 from twingrad._tensor import dtypes
 from twingrad._tensor.elementwise import where
-from twingrad._tensor.reduce import amax, amin, normalize_dims
+from twingrad._tensor.extremes import amax, amin
+from twingrad._tensor.reduce import normalize_dims
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
 
     Dims = int | Sequence[int] | None
+
+__all__ = ["norm"]
 
 
 def _safe_root(s: Tensor, p: float) -> Tensor:
@@ -123,24 +126,3 @@ def norm(
         return _negative_norm(input.abs(), p, dims, keepdim)
     powers = _safe_power(input.abs(), p).sum(dims, keepdim=keepdim)
     return powers if p == 0 else _safe_root(powers, p)
-
-
-class NormOps:
-    """``Tensor.norm`` (mixed into `Tensor`)."""
-
-    __slots__ = ()
-
-    def norm(
-        self,
-        p: float | str | None = "fro",
-        dim: Dims = None,
-        keepdim: bool = False,
-        dtype: dtypes.dtype | None = None,
-    ) -> Tensor:
-        """`twingrad.norm` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([3.0, 4.0]).norm()
-        tensor(5.)
-        """
-        return norm(self, p, dim, keepdim, dtype)

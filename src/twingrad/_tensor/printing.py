@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
 
 
+__all__ = ["set_printoptions"]
+
+
 @dataclass
 class _PrintOptions:
     precision: int = 4

@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad._tensor import engine
-from twingrad._tensor.indexing import gather
+from twingrad._tensor.selection import gather
 
 if TYPE_CHECKING:
     from twingrad._tensor.tensor import Tensor
+
+__all__ = ["argsort", "sort", "topk"]
 
 # like torch.return_types.sort / topk: unpack as (values, indices), or read by name
 sort_result = namedtuple("sort", ["values", "indices"])
@@ -51,9 +52,9 @@ def _order(data: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 def _argsort(input: Tensor, dim: int, descending: bool) -> Tensor:
     if input.ndim == 0:
         input._dim(dim)  # only 0 and -1 name the dim of a 0-d tensor
-        return engine.Tensor._make(np.zeros((), dtype=np.int64))
+        return input._make(np.zeros((), dtype=np.int64))
     d = input._dim(dim)
-    return engine.Tensor._make(_order(input._data, d, descending).astype(np.int64))
+    return input._make(_order(input._data, d, descending).astype(np.int64))
 
 
 def sort(
@@ -107,42 +108,5 @@ def topk(
     indices = _argsort(input, dim, descending=largest)
     if input.ndim:
         d = input._dim(dim)
-        indices = engine.Tensor._make(np.take(indices._data, np.arange(k), axis=d).astype(np.int64))
+        indices = input._make(np.take(indices._data, np.arange(k), axis=d).astype(np.int64))
     return topk_result(gather(input, dim, indices), indices)
-
-
-class SortingOps:
-    """Tensor methods for sorting (mixed into `Tensor`)."""
-
-    __slots__ = ()
-
-    def sort(
-        self, dim: int = -1, descending: bool = False, *, stable: bool = False
-    ) -> tuple[Tensor, Tensor]:
-        """`twingrad.sort` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([2.0, 1.0]).sort().indices
-        tensor([1, 0])
-        """
-        return sort(self, dim, descending, stable=stable)
-
-    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
-        """`twingrad.argsort` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([2.0, 1.0]).argsort()
-        tensor([1, 0])
-        """
-        return argsort(self, dim, descending, stable=stable)
-
-    def topk(
-        self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
-    ) -> tuple[Tensor, Tensor]:
-        """`twingrad.topk` as a method.
-
-        >>> import twingrad
-        >>> twingrad.tensor([2.0, 1.0, 3.0]).topk(1, largest=False).values
-        tensor([1.])
-        """
-        return topk(self, k, dim, largest, sorted)

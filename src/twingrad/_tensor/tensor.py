@@ -1,8 +1,9 @@
 """`Tensor`: a numpy array that remembers how it was computed.
 
-The class is assembled from one mixin per op group (elementwise, reductions, movement and
-indexing, linear algebra), each in its own file; this file holds what every tensor is:
-its data, dtype and shape, its autograd state, conversions, and in-place updates.
+The class is its fields and shape (`base`), its autograd state (here), and its methods,
+each group in a file of its own: conversions, the Python operators, in-place updates and
+their version machinery, indexing, ``new_*`` constructors, and the methods that are
+twingrad's functions (``x.sum(1)`` is ``twingrad.sum(x, 1)``, listed in `methods`).
 
 >>> import twingrad
 >>> x = twingrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
@@ -15,68 +16,36 @@ tensor([[2., 4.],
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad._tensor import devices, dtypes, engine
-from twingrad._tensor.elementwise import ElementwiseOps
-from twingrad._tensor.engine import AccumulateGrad, GradFn, apply, run_backward
+from twingrad._tensor import dtypes, engine
+from twingrad._tensor.base import Size, TensorBase
+from twingrad._tensor.conversions import Conversions
+from twingrad._tensor.engine import GradFn, run_backward
 from twingrad._tensor.functional import grad_seed
 from twingrad._tensor.indexing import IndexingOps
-from twingrad._tensor.linalg import LinalgOps
-from twingrad._tensor.mathops import MathOps
-from twingrad._tensor.matrix import MatrixOps
-from twingrad._tensor.movement import MovementOps
+from twingrad._tensor.inplace import InPlace
+from twingrad._tensor.methods import FunctionMethods
 from twingrad._tensor.new import NewTensorOps
-from twingrad._tensor.norm import NormOps
-from twingrad._tensor.printing import tensor_repr
-from twingrad._tensor.reduce import ReductionOps
-from twingrad._tensor.rounding import RoundingOps
-from twingrad._tensor.scan import ScanOps
-from twingrad._tensor.sorting import SortingOps
-from twingrad.core import graph
-from twingrad.core.graph import _grad_mode, new_stamp
-from twingrad.rules import RULES
+from twingrad._tensor.operators import Operators
+from twingrad._tensor.updates import Updates
+from twingrad.core.graph import new_stamp
 
 if TYPE_CHECKING:
-    from fractions import Fraction
-
-    from numpy.typing import ArrayLike, DTypeLike
-
-
-class Size(tuple):
-    """A tensor's shape: a tuple that prints like PyTorch's ``torch.Size``."""
-
-    def numel(self) -> int:
-        """The number of elements: the product of the sizes.
-
-        >>> import twingrad
-        >>> twingrad.zeros(2, 3, 4).shape.numel()
-        24
-        """
-        n = 1
-        for d in self:
-            n *= d
-        return n
-
-    def __repr__(self) -> str:
-        return f"twingrad.Size({list(self)})"
+    from numpy.typing import ArrayLike
 
 
 class Tensor(
-    ElementwiseOps,
-    ReductionOps,
-    MovementOps,
+    TensorBase,
+    Conversions,
+    Operators,
+    FunctionMethods,
+    Updates,
+    InPlace,
     IndexingOps,
-    LinalgOps,
-    MathOps,
-    SortingOps,
-    RoundingOps,
-    ScanOps,
-    MatrixOps,
-    NormOps,
     NewTensorOps,
 ):
     """An n-dimensional array with autograd, mirroring ``torch.Tensor``.
@@ -84,24 +53,14 @@ class Tensor(
     Build one with `twingrad.tensor`; ``Tensor(data)`` makes a tensor of the default
     float dtype, and ``Tensor(2, 3)`` one of that shape (zeros here, where PyTorch leaves
     the memory uninitialized), as ``torch.Tensor`` does.
+
+    Its methods come from its bases, one module each: `base.TensorBase` (fields, shape),
+    `conversions`, `operators`, `methods` (twingrad's functions as methods: ``x.exp()``
+    is ``twingrad.exp(x)``), `updates` (in-place ops) and `inplace` (their machinery),
+    `indexing` (``x[i]``) and `new` (``x.new_zeros``); the autograd state is here.
     """
 
-    __slots__ = (
-        "_data",
-        "_requires_grad",
-        "_grad",
-        "_op",
-        "_prev",
-        "_params",
-        "_versions",
-        "_version",
-        "_seq",
-        "_freed",
-        "_retains_grad",
-        "name",
-        "__weakref__",
-    )
-    __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
+    __slots__ = ()  # the fields are `TensorBase`'s
 
     def __init__(
         self,
@@ -124,13 +83,15 @@ class Tensor(
         self._setup(array)
         self.requires_grad = requires_grad
 
-    @classmethod
-    def _make(cls, array: np.ndarray) -> Tensor:
-        """Wrap an array twingrad already holds (no checks, no copy).
+    @staticmethod
+    def _make(array: np.ndarray) -> Tensor:
+        """Wrap an array twingrad already holds (no checks, no copy) in a new `Tensor`.
 
-        Every op result goes through here, so it sets the slots itself (see `_setup`).
+        Every op result goes through here, so it sets the slots itself (see `_setup`). It
+        makes a plain Tensor whatever it is called on (``x._make``, a Parameter's too), so
+        an op module can make its result from an operand without importing this class.
         """
-        t = _new(cls)
+        t = _new(Tensor)
         t._data = array if type(array) is np.ndarray else np.asarray(array)
         t._requires_grad = False
         t._grad = None
@@ -146,115 +107,19 @@ class Tensor(
         return t
 
     def _setup(self, array: np.ndarray) -> None:
+        """Set the fields of a new leaf holding ``array`` (see `TensorBase`)."""
         self._data = array
         self._requires_grad = False
         self._grad = None
-        self._op = None  # the Rule that produced this tensor; None for a leaf
-        self._prev = ()  # input tensors, in argument order
+        self._op = None
+        self._prev = ()
         self._params = None
-        self._versions = ()  # each input's version when this node was recorded
-        # shared with views of the same memory: [version, stamp of the last in-place
-        # change, stamp of the last change made through a view of a recorded tensor]
+        self._versions = ()
         self._version = [0, -1, -1]
         self._seq = new_stamp()
         self._freed = False
         self._retains_grad = False
         self.name = None
-
-    # -- what a tensor is -----------------------------------------------------------
-
-    @property
-    def dtype(self) -> dtypes.dtype:
-        """The element type, e.g. ``twingrad.float32``.
-
-        >>> import twingrad
-        >>> twingrad.tensor([1, 2]).dtype
-        twingrad.int64
-        """
-        return dtypes.of_array(self._data)
-
-    @property
-    def shape(self) -> Size:
-        """The sizes of the dimensions, as a `Size`.
-
-        >>> import twingrad
-        >>> twingrad.zeros(2, 3).shape
-        twingrad.Size([2, 3])
-        """
-        return Size(self._data.shape)
-
-    def size(self, dim: int | None = None) -> Size | int:
-        """The shape, or the length of dimension ``dim``.
-
-        >>> import twingrad
-        >>> twingrad.zeros(2, 3).size(), twingrad.zeros(2, 3).size(-1)
-        (twingrad.Size([2, 3]), 3)
-        """
-        if dim is None:
-            return self.shape
-        return self._data.shape[self._dim(dim)]
-
-    @property
-    def ndim(self) -> int:
-        """The number of dimensions.
-
-        >>> import twingrad
-        >>> twingrad.zeros(2, 3).ndim
-        2
-        """
-        return self._data.ndim
-
-    def dim(self) -> int:
-        """The number of dimensions (PyTorch's method form of ``ndim``).
-
-        >>> import twingrad
-        >>> twingrad.tensor(5.0).dim()
-        0
-        """
-        return self._data.ndim
-
-    def numel(self) -> int:
-        """The number of elements.
-
-        >>> import twingrad
-        >>> twingrad.zeros(2, 3).numel()
-        6
-        """
-        return int(self._data.size)
-
-    @property
-    def device(self) -> devices.device:
-        """Always the CPU: twingrad computes with numpy.
-
-        >>> import twingrad
-        >>> twingrad.zeros(1).device
-        device(type='cpu')
-        """
-        return devices.CPU
-
-    def is_floating_point(self) -> bool:
-        """Whether the dtype is a floating (or Fraction) type.
-
-        >>> import twingrad
-        >>> twingrad.tensor([1.0]).is_floating_point(), twingrad.tensor([1]).is_floating_point()
-        (True, False)
-        """
-        return self.dtype.is_floating_point
-
-    def __len__(self) -> int:
-        if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
-
-    def _dim(self, dim: int) -> int:
-        """A dimension index made non-negative, or an IndexError naming the valid range."""
-        n = max(self._data.ndim, 1)
-        if not -n <= dim < n:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                f"but got {dim})"
-            )
-        return dim % n
 
     # -- autograd state -------------------------------------------------------------
 
@@ -446,344 +311,11 @@ class Tensor(
         else:
             grad._data = grad._data + g
 
-    # -- in-place updates -----------------------------------------------------------
-
-    def _inplace(self, result: Tensor) -> Tensor:
-        """Make ``self`` hold ``result`` (computed from ``self``) as an in-place op does.
-
-        Everything is checked before anything changes, so a refused update leaves the
-        tensor as it was. When the update is recorded, the old value moves into a fresh
-        node (a copy) that the new one depends on, and the nodes of ``result`` that read
-        ``self`` are pointed at it; any other node that read the old value sees the
-        version bump and refuses to run backward. Under no_grad only the values change and
-        the history stays, as in PyTorch.
-
-        Through an indexed view of a recorded tensor (``x[0].add_(1)``), the viewed tensor
-        is rebuilt as ``x`` with the new view put at its index (PyTorch's CopySlices).
-        Through other views its history is kept, and backward refuses it.
-        """
-        recording = _grad_mode.enabled
-        data = self._data
-        if recording and self._requires_grad and self._op is None:
-            raise RuntimeError(
-                "a leaf tensor that requires grad is being used in an in-place operation; "
-                "wrap the update in `with twingrad.no_grad():` or use an out-of-place op"
-            )
-        if result._data.shape != data.shape:
-            raise RuntimeError(
-                f"output with shape {list(data.shape)} doesn't match the broadcast shape "
-                f"{list(result._data.shape)} of the in-place operation"
-            )
-        if result._data.dtype != data.dtype and not np.can_cast(
-            result._data.dtype, data.dtype, casting="same_kind"
-        ):
-            raise RuntimeError(
-                f"result type {result.dtype.name} can't be cast to the desired output "
-                f"type {self.dtype.name} of an in-place operation"
-            )
-        base = _viewed_base(self) if recording else self
-        if base is not self and base._requires_grad and base._op is None:
-            raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation; wrap the update in `with twingrad.no_grad():`"
-            )
-        if recording:
-            if self._op is not None and (result._op is None or not _readers(result, self)):
-                # The new value does not depend on the old one (fill_, zero_, copy_), yet
-                # PyTorch keeps the tensor in the graph, with a zero gradient to its past.
-                # x ** 0 is exactly 1, even at inf and nan, so value * x ** 0 does that.
-                value = result if result._data.dtype == data.dtype else result.to(self.dtype)
-                result = apply(RULES["mul"], value, apply(RULES["pow"], self, c=0))
-        through_view = base is not self and base._requires_grad
-        chain = _index_chain(self, base) if through_view else None  # before the write
-        if recording and result._op is not None:
-            self._rebase(result)
-        else:
-            data[...] = result._data
-        self._count_change()
-        if through_view and chain is None:
-            # The viewed tensor keeps its history, which no longer holds for the elements
-            # changed here: backward refuses it rather than let the gradient bypass them.
-            self._version[2] = self._version[1]
-        if recording and result._op is not None:
-            self._seq = new_stamp()  # the new node comes after everything it depends on
-        if chain:
-            child = self
-            for viewed, old, index in chain:
-                viewed._put_view(old, child, index)
-                child = viewed
-        return self
-
-    def _put_view(self, old: Tensor, view: Tensor, index) -> None:
-        """Become ``old`` with ``view`` (``old[index]``, just changed) put back in place."""
-        for node in _readers(view, self):  # the view's own history read self: now old
-            node._prev = tuple(old if p is self else p for p in node._prev)
-        self._op, self._prev = _INDEX_PUT, (old, view)
-        self._params = {"index": index}
-        self._versions = (old._version[0], view._version[0])
-        self._requires_grad, self._freed = True, False
-        self._seq = new_stamp()
-
-    def _count_change(self) -> None:
-        """Count an in-place change of the memory (shared with views), which backward
-        checks: the version, and the stamp of the change (see `engine._check`)."""
-        self._version[0] += 1
-        self._version[1] = new_stamp()
-
-    def _rebase(self, result: Tensor) -> None:
-        """Take over ``result``'s node, the old value moving into a node of its own."""
-        readers = _readers(result, self)
-        if readers:
-            old = _moved_history(self)
-            current = self._version[0]
-            for node in readers:
-                node._versions = tuple(
-                    (0 if v == current else -1) if p is self else v
-                    for p, v in zip(node._prev, node._versions)
-                )
-                node._prev = tuple(old if p is self else p for p in node._prev)
-        self._data[...] = result._data
-        self._op, self._prev, self._params = result._op, result._prev, result._params
-        self._versions = result._versions
-        self._requires_grad = True
-        self._freed = False
-
-    # -- conversions ----------------------------------------------------------------
-
-    def item(self) -> bool | int | float | Fraction:
-        """The value of a one-element tensor as a Python number.
-
-        >>> import twingrad
-        >>> twingrad.tensor([2.5]).item(), twingrad.tensor(3).item()
-        (2.5, 3)
-        """
-        if self._data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to a Python "
-                "number; item() needs exactly one element"
-            )
-        v = self._data.reshape(()).item()
-        return v
-
-    def tolist(self) -> Any:
-        """The data as (nested) Python lists of numbers.
-
-        >>> import twingrad
-        >>> twingrad.tensor([[1, 2], [3, 4]]).tolist()
-        [[1, 2], [3, 4]]
-        """
-        return self._data.tolist()
-
-    def numpy(self) -> np.ndarray:
-        """The data as a numpy array (shared memory).
-
-        >>> import twingrad
-        >>> twingrad.tensor([1, 2]).numpy()
-        array([1, 2])
-        """
-        if self._requires_grad:
-            raise RuntimeError(
-                "can't call numpy() on a tensor that requires grad; use "
-                "tensor.detach().numpy() instead"
-            )
-        return self._data
-
-    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype)
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __index__(self) -> int:
-        if self.dtype is not dtypes.int64 or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be used as an index")
-        return int(self.item())
-
-    def __bool__(self) -> bool:
-        if self._data.size != 1:
-            raise RuntimeError(
-                f"Boolean value of a tensor with {self._data.size} elements is ambiguous"
-            )
-        return bool(self._data.reshape(()))
-
-    def __iter__(self) -> Iterator[Tensor]:
-        if self._data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
-
-    __hash__ = object.__hash__
-
-    def to(
-        self,
-        *args: Any,
-        dtype: dtypes.dtype | str | type | None = None,
-        device: devices.device | str | None = None,
-        copy: bool = False,
-        **kwargs: Any,
-    ) -> Tensor:
-        """This tensor converted to ``dtype`` (differentiable between floating dtypes);
-        ``self`` when nothing changes and ``copy`` is not set.
-
-        Takes PyTorch's forms: ``to(dtype)``, ``to(device, dtype)``, ``to(other)`` and
-        keywords. The device must be the CPU ("cpu"), where twingrad runs.
-
-        >>> import twingrad
-        >>> twingrad.tensor([1, 2]).to("cpu", twingrad.float64)
-        tensor([1., 2.], dtype=twingrad.float64)
-        """
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, devices.device | str):
-                device = a
-            elif a is not None and not isinstance(a, bool):
-                dtype = a
-        devices.check_cpu(device)
-        if dtype is None or dtypes.as_dtype(dtype) is self.dtype:
-            return self.clone() if copy else self
-        return apply(RULES["to_dtype"], self, dtype=dtypes.as_dtype(dtype).numpy)
-
-    def type_as(self, other: Tensor) -> Tensor:
-        """This tensor converted to ``other``'s dtype.
-
-        >>> import twingrad
-        >>> twingrad.tensor([1, 2]).type_as(twingrad.tensor([0.5]))
-        tensor([1., 2.])
-        """
-        return self.to(other.dtype)
-
-    def float(self) -> Tensor:
-        """This tensor as float32.
-
-        >>> import twingrad
-        >>> twingrad.tensor([1, 2]).float()
-        tensor([1., 2.])
-        """
-        return self.to(dtypes.float32)
-
-    def double(self) -> Tensor:
-        """This tensor as float64.
-
-        >>> import twingrad
-        >>> twingrad.tensor([1, 2]).double().dtype
-        twingrad.float64
-        """
-        return self.to(dtypes.float64)
-
-    def long(self) -> Tensor:
-        """This tensor as int64 (rounded toward zero).
-
-        >>> import twingrad
-        >>> twingrad.tensor([1.7, -1.7]).long()
-        tensor([ 1, -1])
-        """
-        return self.to(dtypes.int64)
-
-    def bool(self) -> Tensor:
-        """This tensor as bool (nonzero is True).
-
-        >>> import twingrad
-        >>> twingrad.tensor([0.0, 2.0]).bool()
-        tensor([False,  True])
-        """
-        return self.to(dtypes.bool_)
-
-    def cpu(self) -> Tensor:
-        """``self``: twingrad tensors always live on the CPU.
-
-        >>> import twingrad
-        >>> x = twingrad.zeros(1)
-        >>> x.cpu() is x
-        True
-        """
-        return self
-
-    def clone(self) -> Tensor:
-        """A copy that stays in the graph (gradients flow back to ``self``).
-
-        >>> import twingrad
-        >>> twingrad.tensor([1.0, 2.0], requires_grad=True).clone()
-        tensor([1., 2.], grad_fn=<CloneBackward0>)
-        """
-        return apply(RULES["clone"], self)
-
-    def is_contiguous(self) -> bool:
-        """Whether the elements lie in memory in row-major order without gaps.
-
-        >>> import twingrad
-        >>> twingrad.zeros(2, 3).is_contiguous(), twingrad.zeros(2, 3).t().is_contiguous()
-        (True, False)
-        """
-        return self._data.flags.c_contiguous
-
-    def contiguous(self) -> Tensor:
-        """``self`` if contiguous, else a row-major copy that stays in the graph.
-
-        >>> import twingrad
-        >>> twingrad.zeros(2, 3).t().contiguous().is_contiguous()
-        True
-        """
-        return self if self._data.flags.c_contiguous else apply(RULES["clone"], self)
-
-    def __repr__(self) -> str:
-        return tensor_repr(self, None if self._op is None else GradFn(self).name())
-
-
-def _moved_history(t: Tensor) -> Tensor:
-    """A new node with ``t``'s current value (a copy) and history, to stand for the value
-    ``t`` had before an in-place change."""
-    old = Tensor._make(t._data.copy())
-    old._requires_grad = t._requires_grad
-    old._op, old._prev, old._params = t._op, t._prev, t._params
-    old._versions, old._seq, old._freed = t._versions, t._seq, t._freed
-    old._version = [0, t._version[1], t._version[2]]  # still stale if changed since
-    return old
-
-
-def _index_chain(view: Tensor, base: Tensor) -> list | None:
-    """For a view made by indexing alone (``x[0]``, ``x[0][1:]``): each tensor it views,
-    nearest first, with a copy of its history and the index that took the next view from
-    it. None for a view made otherwise (reshape, permute...)."""
-    links = []
-    t = view
-    while t is not base:
-        if t._op is not _INDEX:
-            return None
-        links.append((t._prev[0], t._params["index"]))
-        t = t._prev[0]
-    return [(viewed, _moved_history(viewed), index) for viewed, index in links]
-
-
-def _viewed_base(t: Tensor) -> Tensor:
-    """The tensor whose memory the recorded view ``t`` shows (``t`` itself if none): views
-    (index, reshape, permute...) share their input's version counter."""
-    base = t
-    while base._op is not None and base._prev and base._prev[0]._version is base._version:
-        base = base._prev[0]
-    return base
-
-
-def _readers(result: Tensor, x: Tensor) -> list:
-    """The nodes of ``result``'s graph that read ``x``. Each was recorded after ``x``, so
-    only younger nodes are searched: usually just ``result`` itself."""
-    readers, seen, stack = [], {result}, [result]
-    while stack:
-        node = stack.pop()
-        if any(p is x for p in node._prev):
-            readers.append(node)
-        for p in node._prev:
-            if p._seq > x._seq and p._op is not None and p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return readers
-
 
 _new = object.__new__
-_INDEX, _INDEX_PUT = RULES["index"], RULES["index_put"]
-_next_stamp = graph.new_stamp
-engine.Tensor = Tensor  # the engine's hot paths make tensors without importing this module
+_next_stamp = new_stamp
+# Until the engine makes its results through an operand's type, its hot paths read the
+# class from this module attribute.
+engine.Tensor = Tensor
 
-__all__ = ["AccumulateGrad", "Size", "Tensor"]
+__all__ = ["Size", "Tensor"]

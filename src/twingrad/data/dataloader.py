@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from twingrad._tensor.creation import tensor
-from twingrad._tensor.movement import stack
+from twingrad._tensor.joining import stack
 from twingrad._tensor.tensor import Tensor
 from twingrad.data.dataset import Dataset, IterableDataset, as_generator
 

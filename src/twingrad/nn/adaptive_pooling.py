@@ -14,7 +14,7 @@ tensor([[[1.5000, 2.5000]]])
 
 from __future__ import annotations
 
-from twingrad._tensor.movement import cat
+from twingrad._tensor.joining import cat
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn.module import Module
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from twingrad._tensor import dtypes
-from twingrad._tensor.elementwise import binary
 from twingrad._tensor.engine import apply
+from twingrad._tensor.promotion import binary
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn.activation import softplus
 from twingrad.nn.loss import _Loss, _reduce, _reduction, _WeightedLoss

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from twingrad._tensor import dtypes
 from twingrad._tensor.creation import empty
 from twingrad._tensor.engine import apply
-from twingrad._tensor.movement import pad as _pad
+from twingrad._tensor.padding import pad as _pad
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn import init
 from twingrad.nn.linear import check_same_dtype

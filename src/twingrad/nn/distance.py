@@ -15,7 +15,7 @@ tensor([0.7071])
 from __future__ import annotations
 
 from twingrad._tensor import dtypes
-from twingrad._tensor.elementwise import broadcast_shapes, operand
+from twingrad._tensor.promotion import broadcast_shapes, operand, promote
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn.module import Module
 
@@ -48,7 +48,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     >>> cosine_similarity(twingrad.tensor([1.0, 0.0]), twingrad.tensor([-2.0, 0.0]), dim=0)
     tensor(-1.)
     """
-    common = dtypes.promote(x1, x2)
+    common = promote(x1, x2)
     if not common.is_floating_point or common is dtypes.fraction:
         raise RuntimeError(
             f"expected common dtype to be floating point, yet common dtype is {common.name}"

@@ -10,7 +10,7 @@ gathers them.
 tensor([0., 1.])
 """
 
-from twingrad._tensor.movement import pad
+from twingrad._tensor.padding import pad
 from twingrad.nn.activation import (
     gelu,
     leaky_relu,

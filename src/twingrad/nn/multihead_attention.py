@@ -28,7 +28,8 @@ import numpy as np
 
 from twingrad._tensor import dtypes
 from twingrad._tensor.creation import empty, zeros
-from twingrad._tensor.movement import cat, pad
+from twingrad._tensor.joining import cat
+from twingrad._tensor.padding import pad
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn import init
 from twingrad.nn.attention import scaled_dot_product_attention

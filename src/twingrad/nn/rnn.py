@@ -31,7 +31,7 @@ import numpy as np
 
 from twingrad._tensor import dtypes
 from twingrad._tensor.creation import empty, zeros
-from twingrad._tensor.movement import cat, stack
+from twingrad._tensor.joining import cat, stack
 from twingrad._tensor.tensor import Tensor
 from twingrad.nn import init
 from twingrad.nn.dropout import dropout

@@ -6,11 +6,11 @@ from the rule table (``d(a * b)/da = b``), the numbers multiplied, the contribut
 input's gradient before and after ``+=``, so that fan-out (one node feeding several) shows up
 as several rows adding into the same gradient.
 
-The numbers are computed here, with the rule table's derivatives (`twingrad.rules`), in the
-order and with the operations that ``backward()`` uses, so the final gradients equal
-``backward()``'s exactly; the tests check that. For a Tensor graph the rows work at the level
-of shapes and vectorized formulas: ``grad_W = x^T @ grad_out``, ``(4, 3) = (4, 8) @ (8, 3)``,
-and the sum over broadcast axes spelled out.
+The rows are a trace of the real backward pass (`twingrad.core.graph.backward`, which every
+engine runs), not a second derivation: each is one `twingrad.core.graph.Step` of it, so the
+final gradients are ``backward()``'s, exactly; the tests check that. For a Tensor graph the
+rows work at the level of shapes and vectorized formulas: ``grad_W = x^T @ grad_out``,
+``(4, 3) = (4, 8) @ (8, 3)``, and the sum over broadcast axes spelled out.
 
 >>> from twingrad import Value
 >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from twingrad._tensor.engine import sum_to_shape
+from twingrad._tensor.engine import run_backward as tensor_backward
+from twingrad.core import graph
 from twingrad.scalar import Value
+from twingrad.scalar.value import run_backward as scalar_backward
 from twingrad.visualize import tables
 from twingrad.visualize.draw import draw
 from twingrad.visualize.drawing import Drawing
@@ -196,45 +198,40 @@ def _params_of(namer: Namer) -> list:
 
 def _scalar(root: Value, namer: Namer, gradient) -> Walkthrough:
     exact = root.data.__class__ is Fraction
-    zero = Fraction(0) if exact else 0.0
     seed = gradient if gradient is not None else (Fraction(1) if exact else 1.0)
-    grads = {id(root): seed}
     steps: list[Step] = []
-    for node in reversed(namer.order):
-        rule = node._op
-        if rule is None:
-            continue
-        upstream = grads.get(id(node), zero)
-        prev = node._prev
-        args = tuple(p.data for p in prev)
-        for i, p in enumerate(prev):
-            d = rule.derivatives[0 if rule.variadic else i]
-            if d is None:
-                continue
-            if rule.variadic:
-                local = d(node.data, p.data, **(node._params or {}))
-            else:
-                local = d(node.data, *args, **(node._params or {}))
-            # rule.vjp is what backward multiplies: grad * local derivative
-            contribution = rule.vjp(i, upstream, node.data, args, node._params)
-            before = grads.get(id(p))
-            after = (zero if before is None else before) + contribution
-            grads[id(p)] = after
-            steps.append(
-                Step(
-                    index=len(steps) + 1,
-                    node=node,
-                    parent=p,
-                    arg=rule.args[0 if rule.variadic else i],
-                    formula=rule.formula(i),
-                    formula_latex=rule.formula_latex(i),
-                    upstream=upstream,
-                    local=local,
-                    contribution=contribution,
-                    before=before,
-                    after=after,
-                )
+    grads = {id(root): seed}
+
+    def record(step: graph.Step) -> None:
+        node, parent, rule = step.node, step.parent, step.node._op
+        k = 0 if rule.variadic else step.index
+        steps.append(
+            Step(
+                index=len(steps) + 1,
+                node=node,
+                parent=parent,
+                arg=rule.args[k],
+                formula=rule.formula(step.index),
+                formula_latex=rule.formula_latex(step.index),
+                upstream=step.upstream,
+                local=step.local,
+                contribution=step.contribution,
+                before=grads.get(id(parent)),
+                after=step.after,
             )
+        )
+        grads[id(parent)] = step.after
+
+    # The pass fills .grad, as backward() does; the graph is left as it was found, and the
+    # pass starts from zero gradients so that each row shows only this pass's sums.
+    kept = [node.grad for node in namer.order]
+    for node in namer.order:
+        node.grad = 0.0 if node.data.__class__ is float else Fraction(0)
+    try:
+        scalar_backward(root, seed, trace=record)
+    finally:
+        for node, grad in zip(namer.order, kept):
+            node.grad = grad
     return Walkthrough(root, namer, seed, steps, grads)
 
 
@@ -252,50 +249,39 @@ def _tensor(root, namer: Namer, gradient) -> Walkthrough:
         seed = np.ones(root._data.shape, dtype=root.dtype.numpy)
     else:
         seed = np.asarray(gradient._data if hasattr(gradient, "_data") else gradient)
-    grads = {id(root): seed}
     steps: list[Step] = []
-    with np.errstate(all="ignore"):
-        for node in reversed(namer.order):
-            rule = node._op
-            upstream = grads.get(id(node))
-            if rule is None or upstream is None:
-                continue
+    grads = {id(root): seed}
+    checked = set()
+
+    def record(step: graph.Step) -> None:
+        node, parent, i, rule = step.node, step.parent, step.index, step.node._op
+        if id(node) not in checked:
             _check_unchanged(node, namer)
-            prev, params = node._prev, node._params or {}
-            args = tuple(p._data for p in prev)
-            for i, p in enumerate(prev):
-                if not p.requires_grad:
-                    continue
-                raw = rule.vjp(i, upstream, node._data, args, params)
-                if raw is None:
-                    continue
-                raw = np.asarray(raw)
-                contribution = sum_to_shape(raw, p.shape)
-                if contribution.dtype != p.dtype.numpy:
-                    contribution = contribution.astype(p.dtype.numpy)
-                before = grads.get(id(p))
-                after = contribution if before is None else before + contribution
-                grads[id(p)] = after
-                local = None
-                if rule.elementwise:
-                    local = rule.derivatives[i](node._data, *args, **params)
-                steps.append(
-                    Step(
-                        index=len(steps) + 1,
-                        node=node,
-                        parent=p,
-                        arg=rule.args[i],
-                        formula=_vector_formula(rule, i, node, namer),
-                        formula_latex=rule.derivative_latex[i],
-                        upstream=upstream,
-                        local=local,
-                        contribution=contribution,
-                        before=before,
-                        after=after,
-                        shapes=_shapes(rule, i, upstream, args, raw, local),
-                        broadcast=_broadcast(raw.shape, tuple(p.shape)),
-                    )
-                )
+            checked.add(id(node))
+        args = tuple(p._data for p in node._prev)
+        raw = np.asarray(step.vjp)
+        steps.append(
+            Step(
+                index=len(steps) + 1,
+                node=node,
+                parent=parent,
+                arg=rule.args[i],
+                formula=_vector_formula(rule, i, node, namer),
+                formula_latex=rule.derivative_latex[i],
+                upstream=step.upstream,
+                local=step.local,
+                contribution=step.contribution,
+                before=step.before,
+                after=step.after,
+                shapes=_shapes(rule, i, step.upstream, args, raw, step.local),
+                broadcast=_broadcast(raw.shape, tuple(parent.shape)),
+            )
+        )
+        grads[id(parent)] = step.after
+
+    # the real pass, reading the graph as it is: it keeps the graph, writes no .grad, and
+    # reads a graph that a backward() has freed (twingrad keeps what it saved)
+    tensor_backward([root], [seed], True, False, trace=record, check_saved=False)
     return Walkthrough(root, namer, seed, steps, grads)
 
 

@@ -26,7 +26,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from twingrad._tensor.creation import full
-from twingrad._tensor.movement import cat, pad, stack
+from twingrad._tensor.joining import cat, stack
+from twingrad._tensor.padding import pad
 from twingrad._tensor.tensor import Tensor
 
 
