@@ -42,12 +42,6 @@ class Parameter(Tensor):
         self._setup(data._data)
         self.requires_grad = requires_grad
 
-    @classmethod
-    def _make(cls, array: np.ndarray) -> Tensor:
-        # what an op on a Parameter gives (the engine makes results through its operand's
-        # class): a plain Tensor, as in PyTorch
-        return Tensor._make(array)
-
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
