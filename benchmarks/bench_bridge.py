@@ -3,7 +3,7 @@
 ``python -m benchmarks.run bridge`` (or ``bridge:scalarize-mlp`` / ``bridge:fuzz``).
 
 - scalarize-mlp: the 2-16-16-1 MLP on 100 two-moons points, written with tensor ops, is
-  replayed as Values and back-propagated (`twingrad.bridge.compare`), beside the tensor
+  replayed as Values and back-propagated (`twingrad.bridge.comparison`), beside the tensor
   engine's own forward and backward of the same graph; target: a few seconds at most.
 - fuzz: random tensor programs (`twingrad.bridge.fuzz`), each checked in float64 and, for
   the rational ones, in exact arithmetic; reports the worst disagreement in ulps.
@@ -106,7 +106,7 @@ def fuzz(count: int) -> list[str]:
         f"| {count:,} | {exact_graphs:,} (all `==`) | 0 | {worst:.3g} ({worst_seed}) | "
         f"{elapsed:.0f} s |",
         "",
-        "Ulps are counted at each element's error scale (`twingrad.bridge.compare."
+        "Ulps are counted at each element's error scale (`twingrad.bridge.comparison."
         "error_scales`); `check` raises on any disagreement, so reaching this table means "
         "every program agreed.",
         "",

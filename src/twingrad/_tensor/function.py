@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from twingrad._tensor import engine
+from twingrad._tensor import grad_fn
 from twingrad._tensor.tensor import Tensor
 from twingrad.core.graph import _grad_mode, no_grad
 from twingrad.rules.rule import Rule
@@ -276,7 +276,7 @@ def _rule(cls: type) -> Rule:
             grad={"x": _function_vjp}, text={"x": text}, tex={"x": rf"\texttt{{{text}}}"},
             saves=(), rational=False, variadic=True,
         )  # fmt: skip
-        engine._TORCH_NAMES[name] = f"{cls.__name__}Backward"  # PyTorch's grad_fn name
+        grad_fn._TORCH_NAMES[name] = f"{cls.__name__}Backward"  # PyTorch's grad_fn name
     return rule
 
 

@@ -4,9 +4,9 @@
 engines give the same gradients, and `gradcheck` compares either with finite differences.
 """
 
-from twingrad.bridge.compare import Report, check, compare
-from twingrad.bridge.gradcheck import gradcheck
-from twingrad.bridge.scalarize import Scalarized, UnsupportedOpError, scalarize
+from twingrad.bridge.comparison import Report, check, compare
+from twingrad.bridge.finite_differences import gradcheck
+from twingrad.bridge.scalar_graph import Scalarized, UnsupportedOpError, scalarize
 
 __all__ = [
     "Report",

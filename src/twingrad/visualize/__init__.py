@@ -4,10 +4,10 @@
 `walkthrough` returns the backward pass as a table, one row per chain-rule step.
 """
 
-from twingrad.visualize.draw import draw
 from twingrad.visualize.drawing import Drawing
+from twingrad.visualize.graph_drawing import draw
 from twingrad.visualize.render import RendererNotFound, RenderError, find_renderers
-from twingrad.visualize.walkthrough import Step, Walkthrough, walkthrough
+from twingrad.visualize.walkthroughs import Step, Walkthrough, walkthrough
 
 __all__ = [
     "Drawing",

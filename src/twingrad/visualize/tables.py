@@ -13,7 +13,7 @@ from twingrad.visualize.labels import norm_text, number, op_text, preview, shape
 
 if TYPE_CHECKING:
     from twingrad.visualize.naming import Namer
-    from twingrad.visualize.walkthrough import Step, Walkthrough
+    from twingrad.visualize.walkthroughs import Step, Walkthrough
 
 SCALAR_COLUMNS = {
     "#": "#",

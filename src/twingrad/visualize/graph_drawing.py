@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from twingrad._tensor.engine import GradFn
+from twingrad._tensor.grad_fn import GradFn
 from twingrad.core.graph import topological_order
 from twingrad.scalar import Value
 from twingrad.visualize import collapse

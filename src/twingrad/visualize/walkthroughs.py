@@ -39,8 +39,8 @@ from twingrad.core import graph
 from twingrad.scalar import Value
 from twingrad.scalar.value import run_backward as scalar_backward
 from twingrad.visualize import tables
-from twingrad.visualize.draw import draw
 from twingrad.visualize.drawing import Drawing
+from twingrad.visualize.graph_drawing import draw
 from twingrad.visualize.labels import param_text, shape_text
 from twingrad.visualize.naming import Namer
 

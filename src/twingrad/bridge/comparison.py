@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from twingrad.bridge.report import LeafReport, Report
-from twingrad.bridge.scalarize import scalarize
+from twingrad.bridge.scalar_graph import scalarize
 from twingrad.bridge.ulps import error_scales, ulp_distance, ulps_bound
 
 if TYPE_CHECKING:
